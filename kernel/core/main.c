@@ -1,0 +1,93 @@
+/* kmain: brings the machine up in dependency order (boot info, console,
+ * descriptor tables, memory, interrupts, time, root filesystem), prints the
+ * ready record, then does what the command line asks. */
+#include "core/bootinfo.h"
+#include "core/log.h"
+#include "core/panic.h"
+#include "core/time.h"
+#include "core/selftest.h"
+#include "core/initrd.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/ioapic.h"
+#include "arch/x86_64/pic.h"
+#include "arch/x86_64/clock.h"
+#include "drivers/serial.h"
+#include "mm/meminit.h"
+#include "lib/cmdline.h"
+#include "lib/string.h"
+
+void pvh_parse(uint64_t start_info_phys);
+
+static const char *detect_machine(void)
+{
+	outl(0xcf8, 0x80000000);   /* PCI 00:00.0 vendor/device */
+	uint32_t id = inl(0xcfc);
+	if (id == 0x29c08086)
+		return "q35";
+	if (id == 0x12378086)
+		return "pc";
+	if (id == 0xffffffff || id == 0)
+		return "microvm";
+	return "unknown";
+}
+
+/* Deliberate kernel page fault for the fault-report test (unipack.crash=pagefault). */
+__attribute__((noinline)) void crash_pagefault(void)
+{
+	*(volatile uint64_t *)0xdead000 = 1;
+}
+
+static void ticks_test(uint64_t n)
+{
+	krecord("ticks-start");
+	uint64_t start = jiffies;
+	while (jiffies - start < n)
+		cpu_idle_wait();
+	krecord("ticks n=%lu hz=%u tsc_hz=%lu lapic_hz=%lu", n, TIMER_HZ, tsc_hz, lapic_timer_hz);
+}
+
+static void boot_actions(void)
+{
+	const struct cmdline *cl = &kernel_cmdline;
+	const char *crash = cmdline_get(cl, "unipack.crash");
+	if (crash && !strcmp(crash, "pagefault"))
+		crash_pagefault();
+	if (cmdline_has(cl, "unipack.selftest")) {
+		int failed = selftest_run();
+		machine_exit(failed ? 1 : 0);
+	}
+	if (cmdline_has(cl, "unipack.ticks"))
+		ticks_test(cmdline_get_u64(cl, "unipack.ticks", 100));
+	if (cmdline_has(cl, "unipack.exit"))
+		machine_exit((int)cmdline_get_u64(cl, "unipack.exit", 0));
+	krecord("idle reason=no-app");
+	machine_exit(0);
+}
+
+void kmain(uint64_t start_info_phys)
+{
+	pvh_parse(start_info_phys);
+	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
+	gdt_init();
+	idt_init();
+	pic_disable();
+	serial_init(COM1);
+	serial_init(COM2);
+	krecord("boot version=%s machine=%s cmdline=\"%s\"", UNIPACK_VERSION, detect_machine(), boot_info.cmdline);
+	mem_init();
+	lapic_init();
+	if (acpi_scan(boot_info.rsdp_phys) != 0)
+		mptable_scan();
+	int pins = ioapic_init();
+	krecord("irq ioapics=%d pins=%d source=%s", platform_irq.ioapic_count, pins, platform_irq.source);
+	clock_calibrate();
+	time_init();
+	irq_enable();
+	initrd_init(cmdline_has(&kernel_cmdline, "unipack.listinitrd"));
+	uint64_t d = rdtsc() - boot_tsc;
+	krecord("ready tsc_delta=%lu idle_tsc=%lu tsc_hz=%lu us=%lu", d, idle_tsc, tsc_hz, tsc_to_ns(d) / 1000);
+	boot_actions();
+}

@@ -1,0 +1,12 @@
+/* Whole pages seen through the direct map: what kmalloc and the page-table
+ * code allocate from. Implemented over the pmm in the kernel and over the C
+ * library in host unit tests. */
+#ifndef MM_PAGE_H
+#define MM_PAGE_H
+#include <stdint.h>
+
+/* n contiguous zeroed pages, or NULL. */
+void *page_alloc(uint64_t n);
+void page_free(void *p, uint64_t n);
+
+#endif
