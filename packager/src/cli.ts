@@ -1,0 +1,156 @@
+// The command line: flags → options object → API call. The only file that calls process.exit.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ErrorCode, UnipackError, formatBug, formatUserError, isUnipackError, unipackVersion } from './errors.js';
+
+const HELP = `unipack — run unmodified Node.js apps as unikernels
+
+Usage:
+  unipack run [dir] [options]     boot the app in QEMU and exit with its status
+  unipack inspect <file> [--json] show an ELF file's type, interpreter and the shared
+                                  libraries it needs, resolved like ld.so does
+  unipack --help | --version
+
+What works today:
+  run boots the bare kernel only (image building is not there yet): the app directory is
+  checked but not packed, --kernel-args is the kernel command line, and unipack exits with
+  the guest's status (128+N if it died of signal N, 70 on a kernel panic). The app's stdout
+  and stderr are unipack's stdout and stderr; unipack's own messages go to stderr.
+
+Options for run:
+  --kernel-only          boot the kernel without an image (the default for now)
+  --kernel <path>        kernel ELF (default: $UNIPACK_KERNEL or kernel/build/kernel.elf)
+  --kernel-args <text>   kernel command line, e.g. "unipack.selftest"
+  --machine <name>       microvm (default) or q35
+  --memory <MiB>         guest memory (default 256)
+  --accel <name>         tcg, kvm or auto (default auto, which is tcg for now)
+  --timeout <seconds>    stop the VM after this long
+  --verbose              show the kernel log on stderr
+  --quiet                no progress lines
+
+Environment:
+  UNIPACK_KERNEL         use this kernel ELF instead of the built one
+`;
+
+const RUN_OPTIONS = {
+  'kernel-only': { type: 'boolean' },
+  kernel: { type: 'string' },
+  'kernel-args': { type: 'string' },
+  machine: { type: 'string' },
+  memory: { type: 'string' },
+  accel: { type: 'string' },
+  timeout: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const INSPECT_OPTIONS = {
+  json: { type: 'boolean' },
+  'library-path': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+function usage(message: string): UnipackError {
+  return new UnipackError(ErrorCode.USAGE, message, { hint: 'see unipack --help' });
+}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usage((e as Error).message);
+  }
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw usage(`--${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+  }
+  return value as T;
+}
+
+function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw usage(`--${flag} must be a positive number; got "${value}"`);
+  return n;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function cli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`${unipackVersion()}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'run': {
+      const { values, positionals } = parse(rest, RUN_OPTIONS);
+      if (values.help) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      if (positionals.length > 1) throw usage(`run takes one app directory; got ${positionals.join(' ')}`);
+      const memory = positiveNumber('memory', values.memory);
+      const timeout = positiveNumber('timeout', values.timeout);
+      const machine = oneOf('machine', values.machine, ['microvm', 'q35'] as const);
+      const accel = oneOf('accel', values.accel, ['tcg', 'kvm', 'auto'] as const);
+      const { run } = await import('./commands/run.js');
+      const { createReporter } = await import('./reporter.js');
+      const result = await run({
+        ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
+        kernelOnly: values['kernel-only'] ?? false,
+        ...(values.kernel !== undefined ? { kernel: values.kernel } : {}),
+        ...(values['kernel-args'] !== undefined ? { kernelArgs: values['kernel-args'] } : {}),
+        ...(machine ? { machine } : {}),
+        ...(accel ? { accel } : {}),
+        ...(memory ? { memoryMiB: Math.round(memory) } : {}),
+        ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+        verbose: values.verbose ?? false,
+        stdin: process.stdin.isTTY ? 'ignore' : 'inherit',
+        killOnSignals: true,
+        reporter: createReporter({ quiet: values.quiet ?? false }),
+      });
+      return result.status;
+    }
+    case 'inspect': {
+      const { values, positionals } = parse(rest, INSPECT_OPTIONS);
+      if (values.help) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      if (positionals.length !== 1) throw usage('inspect takes exactly one file');
+      const { inspect, formatInspect } = await import('./commands/inspect.js');
+      const report = inspect({
+        file: positionals[0]!,
+        ...(values['library-path'] !== undefined ? { libraryPath: values['library-path'] } : {}),
+      });
+      process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
+      return 0;
+    }
+    default:
+      throw usage(`unknown command "${command}"`);
+  }
+}
+
+/** Entry point for bin/unipack.js: runs the CLI and exits with its code. */
+export async function main(argv: string[]): Promise<never> {
+  let code: number;
+  try {
+    code = await cli(argv);
+  } catch (e) {
+    if (isUnipackError(e)) {
+      process.stderr.write(`${formatUserError(e)}\n`);
+      code = e.code === ErrorCode.INTERRUPTED ? 130 : e.code === ErrorCode.USAGE ? 2 : 1;
+    } else {
+      process.stderr.write(`${formatBug(e, argv)}\n`);
+      code = 1;
+    }
+  }
+  process.exit(code);
+}

@@ -1,0 +1,20 @@
+// The programmatic API: everything the CLI can do, as functions (`import { run } from 'unipack'`).
+export { run, type RunOptions, type RunResult } from './commands/run.js';
+export { UnipackError, ErrorCode, isUnipackError } from './errors.js';
+export { createReporter, type Reporter, type Phase } from './reporter.js';
+export { defaultKernelPath, packageRoot } from './paths.js';
+export { runVm, VmError, type RunVmOptions, type RunVmResult, type LogLine } from './vm/run-vm.js';
+export { qemuArgs, type Machine, type Accel } from './vm/qemu-args.js';
+export {
+  parseRecord,
+  parseRecords,
+  outcome,
+  exitCodeOf,
+  unsupportedCalls,
+  unsupportedSummary,
+  PANIC_EXIT_CODE,
+  type KernelRecord,
+  type Outcome,
+} from './vm/kernel-log.js';
+export { inspect, formatInspect, type InspectOptions, type InspectReport } from './commands/inspect.js';
+export * from './elf/index.js';
