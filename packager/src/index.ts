@@ -18,3 +18,14 @@ export {
 } from './vm/kernel-log.js';
 export { inspect, formatInspect, type InspectOptions, type InspectReport } from './commands/inspect.js';
 export * from './elf/index.js';
+export {
+  writeImage,
+  entriesFromDir,
+  normaliseMode,
+  normalisePath,
+  PAGE,
+  type ImageEntry,
+  type WrittenEntry,
+  type WriteImageOptions,
+  type WriteImageResult,
+} from './image/tar-writer.js';
