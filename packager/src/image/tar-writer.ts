@@ -63,7 +63,7 @@ export function normaliseMode(type: ImageEntry['type'], mode: number | undefined
 /** The image path of an entry: no leading '/', './' or trailing '/', no '..'. */
 export function normalisePath(p: string): string {
   const n = posix.normalize(`/${p}`).replace(/^\/+/, '').replace(/\/+$/, '');
-  if (n === '' || n === '.' || n.split('/').includes('..')) {
+  if (n === '' || n === '.' || p.split('/').includes('..')) {
     throw new UnipackError(ErrorCode.IMAGE_INVALID, `invalid path in image: "${p}"`);
   }
   return n;
@@ -201,12 +201,30 @@ export function writeImage(entries: readonly ImageEntry[], outPath: string, opts
   }
   // Byte order of the UTF-8 path: stable across locales, and a parent sorts before its children.
   const planned = [...byPath.values()].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  // Hard links: in each group of paths naming one file, the first in archive order carries
+  // the data and the others link to it (a reader must meet the data before the links).
+  const groups = new Map<string, Planned[]>();
   for (const p of planned) {
-    if (p.entry.type === 'hardlink') {
-      const t = byPath.get(normalisePath(p.entry.target));
-      if (!t || t.entry.type !== 'file') {
-        throw new UnipackError(ErrorCode.IMAGE_INVALID, `hard link /${p.path} points to /${p.entry.target}, which is not a file in the image`);
-      }
+    if (p.entry.type !== 'hardlink') continue;
+    const t = byPath.get(normalisePath(p.entry.target));
+    if (!t || t.entry.type !== 'file') {
+      throw new UnipackError(ErrorCode.IMAGE_INVALID, `hard link /${p.path} points to /${p.entry.target}, which is not a file in the image`);
+    }
+    groups.set(t.path, [...(groups.get(t.path) ?? [t]), p]);
+  }
+  for (const [, members] of groups) {
+    const data = members[0]!;
+    const first = members.reduce((a, b) => (Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)) <= 0 ? a : b));
+    if (first === data) continue;
+    const fileEntry = data.entry as Extract<ImageEntry, { type: 'file' }>;
+    first.entry = { ...fileEntry, path: first.path };
+    first.size = data.size;
+    first.mapped = data.mapped;
+    first.mode = data.mode;
+    for (const m of members) if (m !== first) {
+      m.entry = { type: 'hardlink', path: m.path, target: first.path };
+      m.size = 0;
+      m.mapped = false;
     }
   }
 
