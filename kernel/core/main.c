@@ -18,8 +18,19 @@
 #include "mm/meminit.h"
 #include "lib/cmdline.h"
 #include "lib/string.h"
+#include "lib/errno.h"
+#include "core/random.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/percpu.h"
+#include "sched/thread.h"
 
 void pvh_parse(uint64_t start_info_phys);
+int boot_start_app(void);
+void compat_init(void);
+void syscall_init(void);
+void arch_syscall_init(void);
+void fs_init(void);
+__attribute__((noreturn)) void sched_idle_loop(void);
 
 static const char *detect_machine(void)
 {
@@ -63,8 +74,16 @@ static void boot_actions(void)
 		ticks_test(cmdline_get_u64(cl, "unipack.ticks", 100));
 	if (cmdline_has(cl, "unipack.exit"))
 		machine_exit((int)cmdline_get_u64(cl, "unipack.exit", 0));
-	krecord("idle reason=no-app");
-	machine_exit(0);
+	int r = boot_start_app();
+	if (r == -ENOENT) {
+		krecord("idle reason=no-app");
+		machine_exit(0);
+	}
+	if (r) {
+		/* The program could not start: like a shell's 127. */
+		machine_exit(127);
+	}
+	sched_idle_loop();
 }
 
 void kmain(uint64_t start_info_phys)
@@ -73,6 +92,7 @@ void kmain(uint64_t start_info_phys)
 	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
 	gdt_init();
 	idt_init();
+	percpu_init_boot();
 	pic_disable();
 	serial_init(COM1);
 	serial_init(COM2);
@@ -83,10 +103,18 @@ void kmain(uint64_t start_info_phys)
 		mptable_scan();
 	int pins = ioapic_init();
 	krecord("irq ioapics=%d pins=%d source=%s", platform_irq.ioapic_count, pins, platform_irq.source);
+	fpu_init();
+	sched_init();
+	random_init();
 	clock_calibrate();
 	time_init();
+	time_set_tick_hook(sched_tick);
+	arch_syscall_init();
+	compat_init();
+	syscall_init();
 	irq_enable();
 	initrd_init(cmdline_has(&kernel_cmdline, "unipack.listinitrd"));
+	fs_init();
 	uint64_t d = rdtsc() - boot_tsc;
 	krecord("ready tsc_delta=%lu idle_tsc=%lu tsc_hz=%lu us=%lu", d, idle_tsc, tsc_hz, tsc_to_ns(d) / 1000);
 	boot_actions();

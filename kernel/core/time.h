@@ -15,6 +15,11 @@ void time_init(void);
 uint64_t time_monotonic_ns(void);
 int64_t time_realtime_ns(void);
 uint64_t tsc_to_ns(uint64_t tsc_delta);
+struct thread;
+/* CPU time of a thread (or of the whole process for NULL), in ns. */
+uint64_t time_cputime_ns(struct thread *t);
+/* Sets CLOCK_REALTIME (clock_settime), for the kernel and the vDSO. */
+void time_set_realtime(int64_t ns);
 /* Registers a function called from the timer interrupt on every tick. */
 void time_set_tick_hook(void (*fn)(void));
 

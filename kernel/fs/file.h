@@ -26,6 +26,9 @@ struct kstat;
 #define POLLRDHUP  0x2000
 
 struct file_ops {
+	/* Called once by vfs_openat after the file is set up (procfs generates
+	 * its content here); an error fails the open. May be NULL. */
+	int (*open)(struct inode *ino, struct file *f);
 	/* Byte I/O on kernel buffers; the caller copies to/from user memory.
 	 * read/write use and advance f->pos where the file has a position. */
 	long (*read)(struct file *f, void *buf, size_t n);
@@ -35,6 +38,8 @@ struct file_ops {
 	long (*lseek)(struct file *f, int64_t off, int whence);
 	/* arg is the raw user argument (a pointer for most requests): the handler uses uaccess. */
 	long (*ioctl)(struct file *f, unsigned long req, uint64_t arg);
+	/* Bytes ready to read now, for FIONREAD (pipes, console, sockets); NULL = not supported. */
+	long (*nread)(struct file *f);
 	/* Current readiness (POLLIN...), without blocking. */
 	uint32_t (*poll)(struct file *f);
 	int (*stat)(struct file *f, struct kstat *st);
@@ -60,7 +65,8 @@ struct file {
 	struct inode *inode;     /* NULL for anonymous files (pipes, eventfd, sockets) */
 	struct waitq *wq;        /* readiness changes; NULL when always ready */
 	void *priv;
-	char *path;              /* absolute path at open time (procfs fd links), may be NULL */
+	char *path;              /* absolute path at open time (procfs fd links), may be NULL;
+				  * anonymous files set a name like "pipe:[N]" */
 };
 
 struct file *file_get(struct file *f);

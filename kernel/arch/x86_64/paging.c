@@ -139,3 +139,31 @@ void *paging_map_mmio(uint64_t pa, uint64_t len)
 	}
 	return phys_to_virt(pa);
 }
+
+void paging_walk_range(uint64_t root, uint64_t start, uint64_t end,
+		       void (*fn)(uint64_t va, uint64_t *pte, void *ctx), void *ctx)
+{
+	uint64_t va = start & ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t *pml4 = phys_to_virt(root);
+	while (va < end) {
+		uint64_t e4 = pml4[(va >> 39) & 511];
+		if (!(e4 & PTE_P)) {
+			va = (va | ((1ULL << 39) - 1)) + 1;
+			continue;
+		}
+		uint64_t e3 = table(e4)[(va >> 30) & 511];
+		if (!(e3 & PTE_P) || (e3 & PTE_PS)) {
+			va = (va | ((1ULL << 30) - 1)) + 1;
+			continue;
+		}
+		uint64_t e2 = table(e3)[(va >> 21) & 511];
+		if (!(e2 & PTE_P) || (e2 & PTE_PS)) {
+			va = (va | ((1ULL << 21) - 1)) + 1;
+			continue;
+		}
+		uint64_t *pt = table(e2);
+		for (int i = (va >> 12) & 511; i < 512 && va < end; i++, va += PAGE_SIZE)
+			if (pt[i] & PTE_P)
+				fn(va, &pt[i], ctx);
+	}
+}

@@ -15,6 +15,7 @@
 #define PTE_PS   (1ULL << 7)
 #define PTE_G    (1ULL << 8)
 #define PTE_NX   (1ULL << 63)
+#define PTE_FOREIGN (1ULL << 9)   /* software: the page belongs to a file, not to this mapping */
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 /* Builds the kernel's final page tables (direct map of all RAM, the kernel
@@ -31,6 +32,11 @@ int paging_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
 /* Maps [pa, pa+len) of device memory uncached in the direct map; returns its virtual address. */
 void *paging_map_mmio(uint64_t pa, uint64_t len);
 static inline void paging_flush(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+
+/* Calls fn for every present 4 KiB PTE in [start, end), skipping absent
+ * upper levels wholesale (V8 and wasm reserve gigabytes they never touch). */
+void paging_walk_range(uint64_t root, uint64_t start, uint64_t end,
+		       void (*fn)(uint64_t va, uint64_t *pte, void *ctx), void *ctx);
 
 extern bool cpu_has_smap, cpu_has_smep, cpu_has_nx, cpu_has_1g_pages;
 

@@ -9,6 +9,9 @@
 
 static irq_handler_fn irq_handlers[256];
 int (*trap_test_hook)(struct trap_frame *f);
+int (*trap_page_fault_hook)(uint64_t addr, uint64_t error);
+void (*trap_user_exception_hook)(struct trap_frame *f, uint64_t addr, int fault);
+void (*trap_user_return_hook)(struct trap_frame *f);
 
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
@@ -52,9 +55,27 @@ static void report_exception(struct trap_frame *f)
 		ksyms_backtrace_ex(f->rip, f->rbp, f->rsp);
 }
 
+#define USER_HALF_END 0x0000800000000000ULL
+
 static void handle_exception(struct trap_frame *f)
 {
-	if (!(f->cs & 3)) {
+	int user = (f->cs & 3) != 0;
+	uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	int fault = 0;
+	/* Reserved-bit faults are kernel bugs, not demand paging. */
+	if (f->vector == VEC_PAGE_FAULT && addr < USER_HALF_END && trap_page_fault_hook && !(f->error & 8)) {
+		/* User faults, and kernel faults inside uaccess, may sleep (file reads, locks). */
+		irq_enable();
+		fault = trap_page_fault_hook(addr, f->error);
+		irq_disable();
+		if (fault == 0)
+			return;
+	}
+	if (user && trap_user_exception_hook) {
+		trap_user_exception_hook(f, addr, fault);
+		return;
+	}
+	if (!user) {
 		if (apply_fixup(f))
 			return;
 		if (trap_test_hook && trap_test_hook(f))
@@ -68,6 +89,8 @@ void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < 32) {
 		handle_exception(f);
+		if ((f->cs & 3) && trap_user_return_hook)
+			trap_user_return_hook(f);
 		return;
 	}
 	if (f->vector == VEC_SPURIOUS)
@@ -76,4 +99,6 @@ void trap_dispatch(struct trap_frame *f)
 	if (h)
 		h(f);
 	lapic_eoi();
+	if ((f->cs & 3) && trap_user_return_hook)
+		trap_user_return_hook(f);
 }

@@ -32,4 +32,13 @@ int probe_write_u64(uint64_t *addr, uint64_t v);
  * it returns nonzero the fault counts as handled (it must fix f->rip). */
 extern int (*trap_test_hook)(struct trap_frame *f);
 
+/* Set by the ABI layer: resolves a page fault on a user address (demand
+ * paging); 0 when the page is now mapped. Called with interrupts enabled. */
+extern int (*trap_page_fault_hook)(uint64_t addr, uint64_t error);
+/* An exception in ring 3 that the fault hook did not resolve: the ABI layer
+ * turns it into a signal. fault is the page-fault hook's result (or 0). */
+extern void (*trap_user_exception_hook)(struct trap_frame *f, uint64_t addr, int fault);
+/* On every return to ring 3 from an interrupt or exception: signals, preemption. */
+extern void (*trap_user_return_hook)(struct trap_frame *f);
+
 #endif

@@ -1,0 +1,51 @@
+/* Glue between CPU exceptions and the ABI: demand paging for user
+ * addresses, exceptions in ring 3 become signals (as Linux maps them in
+ * arch/x86/kernel/traps.c), and signals plus preemption on the way back. */
+#include "compat/signal.h"
+#include "mm/vm.h"
+#include "sched/thread.h"
+#include "lib/errno.h"
+
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRERR 2
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define TRAP_BRKPT 1
+
+static void user_exception(struct trap_frame *f, uint64_t addr, int fault)
+{
+	switch (f->vector) {
+	case 14:
+		if (fault == -ENXIO)
+			signal_fault(f, SIGBUS, BUS_ADRERR, addr);
+		else if (fault == -ENOMEM)
+			signal_fault(f, SIGKILL, 0, addr);
+		else
+			signal_fault(f, SIGSEGV, (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR, addr);
+		break;
+	case 0: signal_fault(f, SIGFPE, FPE_INTDIV, f->rip); break;
+	case 1: case 3: signal_fault(f, SIGTRAP, TRAP_BRKPT, f->rip); break;
+	case 6: signal_fault(f, SIGILL, ILL_ILLOPN, f->rip); break;
+	case 16: case 19: signal_fault(f, SIGFPE, 0, f->rip); break;
+	case 17: signal_fault(f, SIGBUS, 0, 0); break;
+	default: signal_fault(f, SIGSEGV, 0x80, 0); break;   /* SI_KERNEL, like #GP */
+	}
+}
+
+static void user_return(struct trap_frame *f)
+{
+	signal_deliver_pending(f, 0);
+	sched_preempt_check();
+}
+
+void uaccess_init(void);
+
+void compat_init(void)
+{
+	uaccess_init();
+	vm_init();
+	trap_page_fault_hook = vm_fault;
+	trap_user_exception_hook = user_exception;
+	trap_user_return_hook = user_return;
+}

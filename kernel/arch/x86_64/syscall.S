@@ -1,0 +1,71 @@
+/* The syscall instruction lands here (LSTAR). We switch to the thread's
+ * kernel stack, save the app's registers as a struct trap_frame (the same
+ * layout interrupts save, so signals and clone see one format), run
+ * syscall_handle(frame) with interrupts on, and return with sysretq when the
+ * frame allows it, else through iretq (trap_return). */
+#include "arch/x86_64/percpu.h"
+
+#define SEL_UCODE 0x2b
+#define SEL_UDATA 0x23
+
+        .text
+        .globl syscall_entry
+syscall_entry:
+        swapgs
+        movq    %rsp, %gs:PERCPU_USER_RSP
+        movq    %gs:PERCPU_KSTACK_TOP, %rsp
+        pushq   $SEL_UDATA              /* ss */
+        pushq   %gs:PERCPU_USER_RSP     /* rsp */
+        pushq   %r11                    /* rflags */
+        pushq   $SEL_UCODE              /* cs */
+        pushq   %rcx                    /* rip */
+        pushq   $0                      /* error */
+        pushq   $0x80                   /* vector: marks a syscall frame */
+        pushq   %rax
+        pushq   %rbx
+        pushq   %rcx
+        pushq   %rdx
+        pushq   %rsi
+        pushq   %rdi
+        pushq   %rbp
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        xorl    %ebp, %ebp
+        movq    %rsp, %rdi
+        sti
+        call    syscall_handle
+        cli
+        /* sysret needs rip canonical (a non-canonical rcx would fault in ring 0). */
+        movq    17*8(%rsp), %rcx        /* frame rip */
+        movq    %rcx, %r11
+        sarq    $47, %r11
+        jnz     1f
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11                    /* overwritten below */
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx                    /* overwritten below */
+        popq    %rbx
+        popq    %rax
+        addq    $16, %rsp               /* vector, error */
+        popq    %rcx                    /* rip */
+        addq    $8, %rsp                /* cs */
+        popq    %r11                    /* rflags */
+        popq    %rsp                    /* user rsp: last use of the kernel stack */
+        swapgs
+        sysretq
+1:      jmp     trap_return
