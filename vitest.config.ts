@@ -1,7 +1,13 @@
-// Test projects: unit (fast, no kernel), boot (the real kernel in QEMU, TCG), bench (the
-// benchmark harness in smoke mode). At most two workers: these machines have two cores and a
-// TCG guest keeps one busy. The ledger reporter prints per-suite time against test/ledger.json.
+// Test projects: unit (fast, no kernel), boot (the real kernel in QEMU, TCG; built once per
+// project by the global setup), timing:* (boots compared with host time, each alone), bench
+// (the benchmark harness in smoke mode, last). At most two workers: these machines have two
+// cores and a TCG guest keeps one busy. The ledger reporter prints per-suite time against
+// test/ledger.json and the `tests: N passed, N failed` line.
 import { defineConfig } from 'vitest/config';
+
+// Boots whose assertions compare guest time with host time (the timer suite; the selftest,
+// which checks the timer rate): each runs in a group of its own, after everything else.
+const TIMING = ['test/boot/boot.test.ts', 'test/boot/timer.test.ts'];
 
 export default defineConfig({
   test: {
@@ -21,17 +27,32 @@ export default defineConfig({
         test: {
           name: 'boot',
           include: ['test/boot/**/*.test.ts'],
+          exclude: TIMING,
           globalSetup: ['test/boot/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
       },
+      // A TCG guest competing for the two cores loses timer ticks, so each timing suite is a
+      // project of its own in its own group: groups run one after the other, and a group
+      // with one file runs nothing beside it.
+      ...TIMING.map((file, i) => ({
+        test: {
+          name: `timing:${file.replace(/^test\/boot\/|\.test\.ts$/g, '')}`,
+          include: [file],
+          globalSetup: ['test/boot/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          sequence: { groupOrder: 1 + i },
+        },
+      })),
       {
         test: {
           name: 'bench',
           include: ['test/bench/**/*.test.ts'],
           globalSetup: ['test/boot/global-setup.ts'],
           testTimeout: 300_000,
+          sequence: { groupOrder: 1 + TIMING.length },
         },
       },
     ],
