@@ -42,7 +42,7 @@ static long do_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64
 		return -ENOSYS;
 	}
 	struct thread *parent = current();
-	void *fpu = kmalloc(fpu_state_size + 64);
+	void *fpu = kzalloc(fpu_state_size + 64);   /* header bytes 8-63 must be zero for XRSTOR */
 	if (!fpu)
 		return -ENOMEM;
 	void *aligned = (void *)(((uintptr_t)fpu + 63) & ~(uintptr_t)63);

@@ -5,6 +5,7 @@
 #include "fs/vfs.h"
 #include "fs/locks.h"
 #include "fs/tmpfs.h"
+#include "fs/epoll.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
 
@@ -30,6 +31,9 @@ void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	/* Closing the last reference removes the file from every epoll set (epoll(7)). */
+	if (f->epoll_links)
+		epoll_file_released(f);
 	locks_release_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);

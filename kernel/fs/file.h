@@ -65,6 +65,7 @@ struct file {
 	struct inode *inode;     /* NULL for anonymous files (pipes, eventfd, sockets) */
 	struct waitq *wq;        /* readiness changes; NULL when always ready */
 	void *priv;
+	void *epoll_links;       /* epoll interest-list entries watching this file (kernel/fs/epoll.c) */
 	char *path;              /* absolute path at open time (procfs fd links), may be NULL;
 				  * anonymous files set a name like "pipe:[N]" */
 };

@@ -9,6 +9,7 @@
 #include "arch/x86_64/clock.h"
 #include "core/panic.h"
 #include "core/time.h"
+#include "sched/timer.h"
 #include "mm/kmalloc.h"
 #include "lib/string.h"
 
@@ -196,6 +197,7 @@ void sched_sleep_until(uint64_t deadline_ns)
 
 void sched_tick(void)
 {
+	ktimer_run_expired(time_monotonic_ns());
 	spin_lock(&sched_lock);
 	if (sleepers) {
 		uint64_t now = time_monotonic_ns();

@@ -25,7 +25,7 @@ static struct thread *thread_alloc(bool user)
 	if (!t)
 		return 0;
 	t->kstack = page_alloc(KSTACK_SIZE / 4096);
-	t->fpu_alloc = kmalloc(fpu_state_size + 64);
+	t->fpu_alloc = kzalloc(fpu_state_size + 64);   /* XSAVE leaves header bytes 8-63 alone; XRSTOR wants them zero */
 	if (!t->kstack || !t->fpu_alloc) {
 		if (t->kstack)
 			page_free(t->kstack, KSTACK_SIZE / 4096);

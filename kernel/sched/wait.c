@@ -5,6 +5,7 @@
 #include "sched/thread.h"
 #include "core/time.h"
 #include "lib/errno.h"
+#include "mm/kmalloc.h"
 
 bool signal_pending(struct thread *t);
 
@@ -95,3 +96,52 @@ static void wake(struct waitq *wq, uint32_t events, bool all)
 
 void waitq_wake_all(struct waitq *wq, uint32_t events) { wake(wq, events, true); }
 void waitq_wake_one(struct waitq *wq, uint32_t events) { wake(wq, events, false); }
+
+int waitq_wait_many(struct waitq **wqs, int n, bool (*cond)(void *arg), void *arg, uint64_t deadline_ns,
+		    bool interruptible)
+{
+	struct thread *t = current();
+	struct wait_entry local[8];
+	struct wait_entry *e = n <= 8 ? local : kzalloc(n * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		e[i] = (struct wait_entry){ .thread = t };
+	int ret;
+	bool linked = false;
+	for (;;) {
+		/* Blocked first, then the check: a wake in between makes sched_block return at once. */
+		t->woken = false;
+		t->wake_deadline = deadline_ns;
+		t->state = THREAD_BLOCKED;
+		if (cond(arg)) {
+			ret = 0;
+			break;
+		}
+		if (interruptible && signal_pending(t)) {
+			ret = -EINTR;
+			break;
+		}
+		if (deadline_ns && time_monotonic_ns() >= deadline_ns) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (!linked) {
+			for (int i = 0; i < n; i++)
+				if (wqs[i])
+					waitq_add(wqs[i], &e[i]);
+			linked = true;
+			continue;   /* re-check with the entries in place */
+		}
+		sched_block();
+	}
+	t->state = THREAD_RUNNABLE;
+	t->wake_deadline = 0;
+	if (linked)
+		for (int i = 0; i < n; i++)
+			if (wqs[i])
+				waitq_remove(wqs[i], &e[i]);
+	if (e != local)
+		kfree(e);
+	return ret;
+}

@@ -29,6 +29,10 @@ void waitq_init(struct waitq *wq);
  * or, when interruptible, until a signal is pending: -EINTR. Returns 0 when
  * cond became true. cond runs with the queue lock held: keep it simple. */
 int waitq_wait(struct waitq *wq, bool (*cond)(void *arg), void *arg, uint64_t deadline_ns, bool interruptible);
+/* Like waitq_wait over several queues at once (poll, select, epoll): sleeps
+ * until cond(arg), a wake on any of the n queues re-checks it. */
+int waitq_wait_many(struct waitq **wqs, int n, bool (*cond)(void *arg), void *arg, uint64_t deadline_ns,
+		    bool interruptible);
 /* Wakes every entry; events is passed to callbacks (EPOLLIN etc.). Safe from IRQ context. */
 void waitq_wake_all(struct waitq *wq, uint32_t events);
 void waitq_wake_one(struct waitq *wq, uint32_t events);
