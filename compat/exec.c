@@ -309,7 +309,12 @@ int exec_start(const char *path, char *const argv[], char *const envp[])
 		err = b.err;
 		goto out;
 	}
-	proc_exe_path = path;
+	/* The caller's string goes away after start-up: keep our own copy. */
+	char *exe_copy = kmalloc(strlen(path) + 1);
+	if (exe_copy) {
+		memcpy(exe_copy, path, strlen(path) + 1);
+		proc_exe_path = exe_copy;
+	}
 	struct trap_frame regs = { 0 };
 	regs.rip = entry;
 	regs.rsp = b.sp;
