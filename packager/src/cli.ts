@@ -1,4 +1,5 @@
 // The command line: flags → options object → API call. The only file that calls process.exit.
+import { constants } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ErrorCode, UnipackError, formatBug, formatUserError, isUnipackError, unipackVersion } from './errors.js';
 
@@ -138,6 +139,12 @@ export async function cli(argv: string[]): Promise<number> {
   }
 }
 
+/** Like a shell: 128 + the number of the signal that stopped unipack (SIGINT 130, SIGTERM 143). */
+function interruptedCode(e: UnipackError): number {
+  const sig = (e as UnipackError & { hostSignal?: NodeJS.Signals }).hostSignal;
+  return 128 + (sig ? (constants.signals[sig] ?? 2) : 2);
+}
+
 /** Entry point for bin/unipack.js: runs the CLI and exits with its code. */
 export async function main(argv: string[]): Promise<never> {
   let code: number;
@@ -146,7 +153,7 @@ export async function main(argv: string[]): Promise<never> {
   } catch (e) {
     if (isUnipackError(e)) {
       process.stderr.write(`${formatUserError(e)}\n`);
-      code = e.code === ErrorCode.INTERRUPTED ? 130 : e.code === ErrorCode.USAGE ? 2 : 1;
+      code = e.code === ErrorCode.USAGE ? 2 : e.code === ErrorCode.INTERRUPTED ? interruptedCode(e) : 1;
     } else {
       process.stderr.write(`${formatBug(e, argv)}\n`);
       code = 1;

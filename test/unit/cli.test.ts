@@ -67,6 +67,23 @@ describe('unipack CLI', () => {
     expect(r.stderr).toContain('unipack: boot version=fake');
   });
 
+  test('SIGTERM to unipack stops QEMU and exits 143', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'run', 'examples/hello', '--kernel-args', 'fake.echo'], {
+      cwd: repoRoot,
+      env: { ...process.env, UNIPACK_KERNEL: kernel, CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    // the guest waits for stdin forever; stop unipack once it has booted
+    await new Promise<void>((res) => child.stdout.once('data', () => res()));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    expect(code).toBe(143);
+    expect(err).toContain('ERR_UNIPACK_INTERRUPTED');
+  });
+
   test('typed errors: missing kernel, missing app directory', () => {
     const k = unipack(['run', 'examples/hello'], { UNIPACK_KERNEL: '/nonexistent/kernel.elf' });
     expect(k.status).toBe(1);

@@ -70,10 +70,14 @@ export class VmError extends UnipackError {
     code: ErrorCode,
     message: string,
     readonly result: Omit<RunVmResult, 'status'>,
-    opts: { hint?: string; details?: string } = {},
+    opts: { hint?: string; details?: string; hostSignal?: NodeJS.Signals } = {},
   ) {
     super(code, message, opts);
+    if (opts.hostSignal) this.hostSignal = opts.hostSignal;
   }
+
+  /** For ERR_UNIPACK_INTERRUPTED: the signal unipack itself received. */
+  readonly hostSignal?: NodeJS.Signals;
 }
 
 /** The last `n` lines of a log, for error messages. */
@@ -206,7 +210,7 @@ export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
     });
   }
   if (stopReason === 'interrupted') {
-    throw new VmError(ErrorCode.INTERRUPTED, `stopped by ${stopSignal ?? 'a signal'}`, base);
+    throw new VmError(ErrorCode.INTERRUPTED, `stopped by ${stopSignal ?? 'a signal'}`, base, stopSignal ? { hostSignal: stopSignal } : {});
   }
 
   const o = outcome(records);
