@@ -346,6 +346,18 @@ long sys_sigaltstack(const struct stack_k *ss, struct stack_k *old)
 
 static bool has_signal(void *arg) { return signal_pending(current()); }
 
+long sys_pause(void)
+{
+	static struct waitq q;
+	static int init;
+	if (!init) {
+		waitq_init(&q);
+		init = 1;
+	}
+	waitq_wait(&q, has_signal, 0, 0, true);
+	return -EINTR;
+}
+
 long sys_rt_sigsuspend(const uint64_t *mask, size_t sigsetsize)
 {
 	if (sigsetsize != 8)
