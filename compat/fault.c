@@ -33,8 +33,14 @@ static void user_exception(struct trap_frame *f, uint64_t addr, int fault)
 	}
 }
 
+void rseq_fixup(struct trap_frame *f);
+
 static void user_return(struct trap_frame *f)
 {
+	/* An interrupted rseq critical section restarts at its abort handler
+	 * whenever the thread may have lost the CPU or gets a signal. */
+	if (current()->rseq && (this_cpu()->need_resched || signal_pending(current())))
+		rseq_fixup(f);
 	signal_deliver_pending(f, 0);
 	sched_preempt_check();
 }

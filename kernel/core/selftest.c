@@ -91,17 +91,16 @@ static void test_kmalloc(void)
 
 static void test_timer(void)
 {
-	/* 100 ticks must take 100/TIMER_HZ s by the TSC, within 5 %. */
-	uint64_t j0 = jiffies;
-	while (jiffies == j0)
-		cpu_idle_wait();
-	uint64_t t0 = rdtsc(), j1 = jiffies;
-	while (jiffies - j1 < 100)
-		cpu_idle_wait();
-	uint64_t ns = tsc_to_ns(rdtsc() - t0);
+	/* Over 100 ms of TSC time: jiffies advance by 100 (+-5 %), and timer
+	 * interrupts keep arriving (at least half of them: a busy host under
+	 * TCG delays and merges some, which jiffies tolerate by design). */
+	uint64_t t0 = rdtsc(), j0 = jiffies, i0 = timer_interrupts;
 	uint64_t want = 100 * NSEC_PER_SEC / TIMER_HZ;
-	CHECK("timer-rate", ns > want * 95 / 100 && ns < want * 105 / 100, "100 ticks took %lu ns, want %lu", ns,
-	      want);
+	while (tsc_to_ns(rdtsc() - t0) < want)
+		cpu_idle_wait();
+	uint64_t dj = jiffies - j0, di = timer_interrupts - i0;
+	CHECK("timer-jiffies", dj >= 95 && dj <= 106, "100 ms of TSC time gave %lu jiffies", dj);
+	CHECK("timer-interrupts", di >= 50 && di <= 110, "100 ms of TSC time gave %lu timer interrupts", di);
 	uint64_t m0 = time_monotonic_ns(), m1 = time_monotonic_ns();
 	CHECK("monotonic", m1 >= m0, "time went back");
 	CHECK("realtime-plausible", time_realtime_ns() > 1600000000LL * (int64_t)NSEC_PER_SEC,

@@ -9,6 +9,7 @@
 #include "sched/thread.h"
 
 volatile uint64_t jiffies;
+volatile uint64_t timer_interrupts;
 static uint64_t ns_mult;        /* ns = tsc * ns_mult >> 32 */
 static int64_t realtime_base;   /* ns since the epoch at tsc == boot_tsc */
 static void (*tick_hook)(void);
@@ -32,9 +33,12 @@ int64_t time_realtime_ns(void)
 
 void time_set_tick_hook(void (*fn)(void)) { tick_hook = fn; }
 
+/* jiffies follow the TSC, not the interrupt count: a busy host delays and
+ * merges timer interrupts under TCG, and time must not fall behind then. */
 static void tick(struct trap_frame *f)
 {
-	jiffies++;
+	timer_interrupts++;
+	jiffies = time_monotonic_ns() / (NSEC_PER_SEC / TIMER_HZ);
 	if (tick_hook)
 		tick_hook();
 }

@@ -8,7 +8,10 @@
 #define TIMER_HZ 1000
 #define NSEC_PER_SEC 1000000000ULL
 
+/* Kernel time in ticks of 1/TIMER_HZ s, derived from the TSC at each tick. */
 extern volatile uint64_t jiffies;
+/* Timer interrupts taken (fewer than jiffies when the host delays them). */
+extern volatile uint64_t timer_interrupts;
 
 /* Needs clock_calibrate(); starts the tick. */
 void time_init(void);

@@ -43,6 +43,8 @@ struct thread {
 	int altstack_flags;
 	char name[16];
 	int exit_code;
+	uint64_t rseq;                /* registered struct rseq (user address), 0 = none */
+	uint32_t rseq_len, rseq_sig;
 	uint64_t runtime_tsc;         /* TSC ticks spent running (CLOCK_THREAD_CPUTIME_ID) */
 	uint64_t run_start_tsc;
 };
