@@ -66,7 +66,7 @@ long sys_fchown(int fd, uint32_t uid, uint32_t gid)
 
 /* utimensat with times already in kernel memory (NULL = now). A NULL path
  * means dirfd itself (the Linux extension futimens uses). */
-static long do_utimens(int dirfd, const char *upath, const struct ktimespec *t, int flags)
+static long utimens_user(int dirfd, const char *upath, const struct ktimespec *t, int flags)
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -99,7 +99,7 @@ long sys_utimensat(int dirfd, const char *upath, const struct timespec_k *utimes
 			t[i].nsec = u[i].tv_nsec;
 		}
 	}
-	return do_utimens(dirfd, upath, utimes ? t : NULL, flags);
+	return utimens_user(dirfd, upath, utimes ? t : NULL, flags);
 }
 
 long sys_futimesat(int dirfd, const char *upath, const struct timeval_k *utv)
@@ -116,7 +116,7 @@ long sys_futimesat(int dirfd, const char *upath, const struct timeval_k *utv)
 			t[i].nsec = v[i].tv_usec * 1000;
 		}
 	}
-	return do_utimens(dirfd, upath, utv ? t : NULL, 0);
+	return utimens_user(dirfd, upath, utv ? t : NULL, 0);
 }
 long sys_utimes(const char *upath, const struct timeval_k *utv) { return sys_futimesat(AT_FDCWD, upath, utv); }
 

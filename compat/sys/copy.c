@@ -2,7 +2,7 @@
  * of them). Both move data through a bounce buffer with pread/write. */
 #include "compat/sys/fs_args.h"
 
-static bool is_regular(struct file *f) { return f->inode && S_ISREG(f->inode->mode) && !f->inode->fops; }
+static bool copy_is_regular(struct file *f) { return f->inode && S_ISREG(f->inode->mode) && !f->inode->fops; }
 
 /* Copies up to len bytes from in (at *in_off) to out (at *out_off, or its
  * position when out_off is NULL). Returns bytes copied or -E*. */
@@ -95,7 +95,7 @@ long sys_copy_file_range(int fd_in, int64_t *uoff_in, int fd_out, int64_t *uoff_
 		r = -EISDIR;
 		goto done;
 	}
-	if (!is_regular(in) || !is_regular(out)) {
+	if (!copy_is_regular(in) || !copy_is_regular(out)) {
 		r = -EINVAL;
 		goto done;
 	}

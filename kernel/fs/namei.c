@@ -191,9 +191,10 @@ static int rename_locked(struct nameidata *o, struct nameidata *n, unsigned flag
 		}
 		int err = move_entry(o->dir, o->last, n->dir, n->last, src);
 		if (dst)
-			vfs_inode_put(dst);
+			vfs_inode_put(dst);   /* may free it: the replaced inode is not touched again */
 		if (err)
 			return err;
+		dst = NULL;
 	}
 	struct ktimespec t = vfs_now();
 	o->dir->mtime = o->dir->ctime = n->dir->mtime = n->dir->ctime = t;

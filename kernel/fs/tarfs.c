@@ -96,7 +96,7 @@ static struct inode *parent_dir(struct tarfs_ctx *c, const char *path, size_t le
 	return dir;
 }
 
-static const char *normalise(const char *p)
+static const char *link_path_normalise(const char *p)
 {
 	while (p[0] == '.' && p[1] == '/')
 		p += 2;
@@ -175,7 +175,7 @@ static int add_entry(struct tarfs_ctx *c, const struct tar_entry *e)
 		return 0;
 	}
 	case TAR_HARDLINK: {
-		const char *src = normalise(e->link);
+		const char *src = link_path_normalise(e->link);
 		const char *s2 = strrchr(src, '/');
 		struct inode *sdir = s2 ? parent_dir(c, src, (size_t)(s2 - src), e) : c->sb->root;
 		const char *sname = s2 ? s2 + 1 : src;

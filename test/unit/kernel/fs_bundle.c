@@ -1,0 +1,33 @@
+/* The kernel/fs sources (and the lib/ pieces they use) as one translation
+ * unit for the host fs tests, compiled like every kernel source here (with
+ * the string functions renamed). Hardware and scheduler pieces come from
+ * fs_host.h in each test. */
+#include "../../../kernel/fs/vfs.c"
+#include "../../../kernel/fs/path.c"
+#include "../../../kernel/fs/open.c"
+#include "../../../kernel/fs/namei.c"
+#include "../../../kernel/fs/attr.c"
+#include "../../../kernel/fs/tmpfs.c"
+#include "../../../kernel/fs/tarfs.c"
+#include "../../../kernel/fs/file.c"
+#include "../../../kernel/fs/fdtable.c"
+#include "../../../kernel/fs/locks.c"
+#include "../../../kernel/fs/pipe.c"
+#include "../../../kernel/fs/procfs.c"
+#include "../../../kernel/fs/devfs.c"
+#include "../../../kernel/fs/console.c"
+#include "../../../kernel/fs/fs_init.c"
+#include "../../../kernel/lib/tar.c"
+#include "../../../kernel/lib/printf.c"
+#include "../../../kernel/lib/cmdline.c"
+/* The ABI shell, so tests can go through the syscalls. */
+#include "../../../compat/sys/open.c"
+#include "../../../compat/sys/read_write.c"
+#include "../../../compat/sys/stat.c"
+#include "../../../compat/sys/dir.c"
+#include "../../../compat/sys/fcntl.c"
+#include "../../../compat/sys/ioctl.c"
+#include "../../../compat/sys/attr.c"
+#include "../../../compat/sys/fsinfo.c"
+#include "../../../compat/sys/pipe.c"
+#include "../../../compat/sys/copy.c"
