@@ -5,6 +5,8 @@
 #include "mm/vm.h"
 #include "sched/thread.h"
 #include "lib/errno.h"
+#include "mm/pmm.h"
+#include "core/log.h"
 
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
@@ -19,8 +21,14 @@ static void user_exception(struct trap_frame *f, uint64_t addr, int fault)
 	case 14:
 		if (fault == -ENXIO)
 			signal_fault(f, SIGBUS, BUS_ADRERR, addr);
-		else if (fault == -ENOMEM)
+		else if (fault == -ENOMEM) {
+			/* Out of memory while filling a page: the app cannot go on (Linux's OOM killer). */
+			struct pmm_stats s;
+			pmm_get_stats(&s);
+			krecord("oom addr=%#lx rss_kib=%lu free_kib=%lu ram_kib=%lu", addr, vm.pages_resident * 4,
+				s.free_bytes / 1024, s.ram_bytes / 1024);
 			signal_fault(f, SIGKILL, 0, addr);
+		}
 		else
 			signal_fault(f, SIGSEGV, (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR, addr);
 		break;

@@ -2,6 +2,9 @@
  * polls the transmitter); received bytes arrive by IRQ 4 into a 4 KiB ring
  * decoded by the unipack.stdin protocol, and readers sleep on a waitq. */
 #include "fs/console.h"
+#ifndef UNIPACK_HOST_TEST
+#include "compat/signal.h"
+#endif
 #include "fs/vfs.h"
 #include "drivers/serial.h"
 #include "lib/spinlock.h"
@@ -32,6 +35,7 @@ static void push(uint8_t c)
 
 void console_rx_bytes(const uint8_t *b, size_t n)
 {
+	uint64_t signals = 0;
 	uint64_t fl = spin_lock_irqsave(&rx_lock);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = b[i];
@@ -43,6 +47,8 @@ void console_rx_bytes(const uint8_t *b, size_t n)
 			esc_pending = false;
 			if (c == 0x00)
 				rx_eof = true;
+			else if (c >= 1 && c <= 64)
+				signals |= 1ULL << (c - 1);   /* 0xFF N: the host sends signal N (Ctrl-C, stop) */
 			else
 				push(c);   /* 0xFF 0xFF: a literal 0xFF (other escapes pass the byte through) */
 		} else if (c == 0xff) {
@@ -53,6 +59,11 @@ void console_rx_bytes(const uint8_t *b, size_t n)
 	}
 	spin_unlock_irqrestore(&rx_lock, fl);
 	waitq_wake_all(&rx_wq, POLLIN | POLLRDNORM);
+#ifndef UNIPACK_HOST_TEST
+	for (int sig = 1; signals; sig++, signals >>= 1)
+		if (signals & 1)
+			signal_send_process(sig);
+#endif
 }
 
 static void drain_uart(void)
