@@ -30,6 +30,7 @@ void compat_init(void);
 void syscall_init(void);
 void arch_syscall_init(void);
 void fs_init(void);
+void virtio_init(void);
 void procfiles_init(void);
 __attribute__((noreturn)) void sched_idle_loop(void);
 
@@ -116,6 +117,7 @@ void kmain(uint64_t start_info_phys)
 	irq_enable();
 	initrd_init(cmdline_has(&kernel_cmdline, "unipack.listinitrd"));
 	fs_init();
+	virtio_init();
 	procfiles_init();
 	uint64_t d = rdtsc() - boot_tsc;
 	krecord("ready tsc_delta=%lu idle_tsc=%lu tsc_hz=%lu us=%lu", d, idle_tsc, tsc_hz, tsc_to_ns(d) / 1000);

@@ -44,14 +44,14 @@ int ioapic_init(void)
 	return total;
 }
 
-int ioapic_route_gsi(uint32_t gsi, int vector, int level_low)
+int ioapic_route_gsi(uint32_t gsi, int vector, int level, int active_low)
 {
 	for (int i = 0; i < nchips; i++) {
 		struct ioapic_state *c = &chips[i];
 		if (gsi < c->gsi_base || gsi >= c->gsi_base + c->pins)
 			continue;
 		uint32_t pin = gsi - c->gsi_base;
-		uint32_t lo = vector | (level_low ? (1u << 13) | (1u << 15) : 0);
+		uint32_t lo = vector | (active_low ? (1u << 13) : 0) | (level ? (1u << 15) : 0);
 		io_write(c, 0x11 + 2 * pin, lapic_id() << 24);
 		io_write(c, 0x10 + 2 * pin, lo);
 		return 0;
@@ -65,6 +65,5 @@ int ioapic_route_isa(int irq, int vector)
 		return -EINVAL;
 	uint16_t fl = platform_irq.isa_flags[irq];
 	/* MPS INTI flags: polarity bits 0-1 (3 = active low), trigger bits 2-3 (3 = level). */
-	int level_low = ((fl & 3) == 3) && (((fl >> 2) & 3) == 3);
-	return ioapic_route_gsi(platform_irq.isa_gsi[irq], vector, level_low);
+	return ioapic_route_gsi(platform_irq.isa_gsi[irq], vector, ((fl >> 2) & 3) == 3, (fl & 3) == 3);
 }

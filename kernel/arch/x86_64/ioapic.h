@@ -25,7 +25,7 @@ int acpi_scan(uint64_t rsdp_phys);   /* 0 when found; rsdp_phys 0 = search the B
 int ioapic_init(void);
 /* Routes ISA IRQ irq (honouring overrides) to vector on this CPU, unmasked. */
 int ioapic_route_isa(int irq, int vector);
-/* Routes a GSI, edge/high or level/low, to vector. */
-int ioapic_route_gsi(uint32_t gsi, int vector, int level_low);
+/* Routes a GSI to vector: level-triggered or edge, active low or high. */
+int ioapic_route_gsi(uint32_t gsi, int vector, int level, int active_low);
 
 #endif

@@ -24,6 +24,12 @@ static const char *const exception_names[32] = {
 	"vmm-communication", "security", "reserved-31",
 };
 
+int irq_alloc_vector(void)
+{
+	static int next = 0x30;
+	return next <= 0xef ? next++ : -1;
+}
+
 void irq_register(int vector, irq_handler_fn handler)
 {
 	irq_handlers[vector] = handler;

@@ -18,6 +18,8 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame matches isr.S");
 typedef void (*irq_handler_fn)(struct trap_frame *f);
 
 void idt_init(void);
+/* A free device-interrupt vector (0x30..0xef), or -1. */
+int irq_alloc_vector(void);
 /* Installs handler for vector (32..254); the dispatcher sends the LAPIC EOI. */
 void irq_register(int vector, irq_handler_fn handler);
 void trap_dispatch(struct trap_frame *f);

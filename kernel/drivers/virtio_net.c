@@ -1,0 +1,188 @@
+/* virtio-net (virtio 1.2 section 5.1): receive buffers of 2 KiB (one frame
+ * each at MTU 1500; merged buffers are gathered when the device uses
+ * them), transmit by copy into a ring of buffers, interrupts that wake one
+ * kernel thread which hands frames to the stack. */
+#include "drivers/virtio_net.h"
+#include "drivers/virtio.h"
+#include "drivers/netdev.h"
+#include "arch/x86_64/layout.h"
+#include "sched/thread.h"
+#include "sched/wait.h"
+#include "core/log.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define VIRTIO_NET_F_CSUM 0
+#define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_MRG_RXBUF 15
+#define VIRTIO_NET_F_STATUS 16
+#define RX_BUF 2048
+#define RX_COUNT 256
+#define TX_COUNT 256
+#define MAX_FRAME 1514
+
+struct vnet {
+	struct virtio_dev *vdev;
+	struct netdev nd;
+	struct virtq *rxq, *txq;
+	uint32_t hdr_len;             /* 12 (modern or MRG_RXBUF) or 10 (legacy) */
+	uint8_t *rx_mem, *tx_mem;
+	uint8_t *tx_free[TX_COUNT];   /* stack of free tx buffers */
+	int tx_nfree;
+	struct spinlock tx_lock;
+	struct waitq rx_wq;
+	volatile bool rx_pending;
+	uint8_t *frame;               /* gather buffer for merged rx */
+};
+
+static void post_rx(struct vnet *n, uint8_t *buf)
+{
+	uint64_t pa = virt_to_phys(buf);
+	uint32_t len = RX_BUF;
+	virtq_add(n->rxq, &pa, &len, 0, 1, buf);
+}
+
+static void reclaim_tx(struct vnet *n)
+{
+	uint8_t *buf;
+	while ((buf = virtq_get_used(n->txq, 0)))
+		n->tx_free[n->tx_nfree++] = buf;
+}
+
+static int vnet_xmit(struct netdev *nd, const void *frame, size_t len)
+{
+	struct vnet *n = nd->priv;
+	if (len > MAX_FRAME + 4) {
+		nd->stats.tx_errors++;
+		return -EMSGSIZE;
+	}
+	uint64_t f = spin_lock_irqsave(&n->tx_lock);
+	if (!n->tx_nfree)
+		reclaim_tx(n);
+	if (!n->tx_nfree) {
+		spin_unlock_irqrestore(&n->tx_lock, f);
+		nd->stats.tx_dropped++;
+		return -ENOBUFS;
+	}
+	uint8_t *buf = n->tx_free[--n->tx_nfree];
+	memset(buf, 0, n->hdr_len);
+	memcpy(buf + n->hdr_len, frame, len);
+	uint64_t pa = virt_to_phys(buf);
+	uint32_t l = n->hdr_len + len;
+	virtq_add(n->txq, &pa, &l, 1, 1, buf);
+	virtq_kick(n->txq);
+	nd->stats.tx_packets++;
+	nd->stats.tx_bytes += len;
+	spin_unlock_irqrestore(&n->tx_lock, f);
+	return 0;
+}
+
+static void vnet_irq(struct virtio_dev *d)
+{
+	struct vnet *n = d->driver;
+	n->rx_pending = true;
+	waitq_wake_all(&n->rx_wq, 0);
+}
+
+static bool rx_ready(void *arg) { return ((struct vnet *)arg)->rx_pending; }
+
+/* The receive thread: drains the used ring, gathers merged buffers,
+ * hands frames to the stack, reposts buffers. */
+static void rx_thread(void *arg)
+{
+	struct vnet *n = arg;
+	for (;;) {
+		waitq_wait(&n->rx_wq, rx_ready, n, 0, false);
+		n->rx_pending = false;
+		uint64_t f = spin_lock_irqsave(&n->tx_lock);
+		reclaim_tx(n);
+		spin_unlock_irqrestore(&n->tx_lock, f);
+		uint32_t len;
+		uint8_t *buf;
+		int kicked = 0;
+		while ((buf = virtq_get_used(n->rxq, &len))) {
+			uint16_t nbufs = 1;
+			if (n->hdr_len == 12)
+				memcpy(&nbufs, buf + 10, 2);
+			size_t total = 0;
+			bool ok = len >= n->hdr_len && nbufs >= 1;
+			if (ok) {
+				total = len - n->hdr_len;
+				memcpy(n->frame, buf + n->hdr_len, total);
+			}
+			post_rx(n, buf);
+			kicked++;
+			for (uint16_t i = 1; i < nbufs; i++) {
+				uint32_t l2;
+				uint8_t *b2 = virtq_get_used(n->rxq, &l2);
+				if (!b2) {
+					ok = false;
+					break;
+				}
+				if (ok && total + l2 <= 65536 + 64)
+					memcpy(n->frame + total, b2, l2), total += l2;
+				else
+					ok = false;
+				post_rx(n, b2);
+			}
+			if (!ok || total < 14) {
+				n->nd.stats.rx_errors++;
+				continue;
+			}
+			n->nd.stats.rx_packets++;
+			n->nd.stats.rx_bytes += total;
+			if (n->nd.rx_handler)
+				n->nd.rx_handler(&n->nd, n->frame, total);
+			else
+				n->nd.stats.rx_dropped++;
+		}
+		if (kicked)
+			virtq_kick(n->rxq);
+	}
+}
+
+int virtio_net_probe(struct virtio_dev *d)
+{
+	uint64_t want = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	if (virtio_negotiate(d, want))
+		return -EIO;
+	struct vnet *n = kzalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->vdev = d;
+	d->driver = n;
+	bool modern = d->features & (1ULL << VIRTIO_F_VERSION_1);
+	n->hdr_len = (modern || (d->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF))) ? 12 : 10;
+	n->rxq = virtq_create(d, 0, RX_COUNT);
+	n->txq = virtq_create(d, 1, TX_COUNT);
+	n->rx_mem = page_alloc(RX_COUNT * RX_BUF / 4096);
+	n->tx_mem = page_alloc(TX_COUNT * RX_BUF / 4096);
+	n->frame = kmalloc(65536 + 128);
+	if (!n->rxq || !n->txq || !n->rx_mem || !n->tx_mem || !n->frame)
+		return -ENOMEM;
+	n->tx_lock = (struct spinlock)SPINLOCK_INIT;
+	waitq_init(&n->rx_wq);
+	for (int i = 0; i < n->txq->size && i < TX_COUNT; i++)
+		n->tx_free[n->tx_nfree++] = n->tx_mem + i * RX_BUF;
+	for (int i = 0; i < n->rxq->size && i < RX_COUNT; i++)
+		post_rx(n, n->rx_mem + i * RX_BUF);
+	if (d->features & (1ULL << VIRTIO_NET_F_MAC))
+		d->t->read_config(d, 0, n->nd.mac, 6);
+	else
+		memcpy(n->nd.mac, "\x52\x54\x00\x12\x34\x56", 6);
+	n->nd.mtu = 1500;
+	n->nd.link_up = true;
+	n->nd.xmit = vnet_xmit;
+	n->nd.priv = n;
+	d->irq = vnet_irq;
+	virtio_driver_ok(d);
+	virtq_kick(n->rxq);
+	netdev_register(&n->nd);
+	if (!thread_create_kernel("net-rx", rx_thread, n))
+		return -ENOMEM;
+	krecord("netdev name=%s mac=%02x:%02x:%02x:%02x:%02x:%02x mtu=%u hdr=%u", n->nd.name, n->nd.mac[0],
+		n->nd.mac[1], n->nd.mac[2], n->nd.mac[3], n->nd.mac[4], n->nd.mac[5], n->nd.mtu, n->hdr_len);
+	return 0;
+}
