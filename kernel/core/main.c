@@ -31,6 +31,7 @@ void syscall_init(void);
 void arch_syscall_init(void);
 void fs_init(void);
 void virtio_init(void);
+int netcheck_run(void);
 void procfiles_init(void);
 __attribute__((noreturn)) void sched_idle_loop(void);
 
@@ -72,6 +73,8 @@ static void boot_actions(void)
 		int failed = selftest_run();
 		machine_exit(failed ? 1 : 0);
 	}
+	if (cmdline_has(cl, "unipack.netcheck"))
+		machine_exit(netcheck_run());
 	if (cmdline_has(cl, "unipack.ticks"))
 		ticks_test(cmdline_get_u64(cl, "unipack.ticks", 100));
 	if (cmdline_has(cl, "unipack.exit"))
