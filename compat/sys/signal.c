@@ -470,3 +470,9 @@ long sys_tgkill(int tgid, int tid, int sig)
 }
 
 long sys_tkill(int tid, int sig) { return sys_tgkill(1, tid, sig); }
+
+/* EPIPE on a pipe or socket: SIGPIPE to the writing thread, as on Linux. */
+void signal_send_self(int sig)
+{
+	signal_send_thread(current(), sig);
+}

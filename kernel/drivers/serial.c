@@ -12,7 +12,9 @@ void serial_init(uint16_t port)
 	outb(port + DLL, 1);            /* 115200 baud */
 	outb(port + DLM, 0);
 	outb(port + LCR, 0x03);         /* 8N1 */
-	outb(port + FCR, 0x07);         /* enable and clear FIFOs */
+	/* Enable the FIFOs without clearing them (bits 1-2): bytes the host sent
+	 * before boot (stdin) must not be lost. */
+	outb(port + FCR, 0x01);
 	outb(port + MCR, 0x0b);         /* DTR, RTS, OUT2 (routes the IRQ) */
 }
 
@@ -31,4 +33,9 @@ int serial_read_byte(uint16_t port)
 	if (!(inb(port + LSR) & LSR_DATA_READY))
 		return -1;
 	return inb(port + RBR);
+}
+
+void serial_enable_rx_irq(uint16_t port)
+{
+	outb(port + IER, 0x01);   /* received data available */
 }

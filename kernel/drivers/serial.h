@@ -10,6 +10,8 @@
 
 void serial_init(uint16_t port);
 void serial_write(uint16_t port, const void *buf, size_t n);
+/* Interrupt on received data (the line's IRQ must be routed). */
+void serial_enable_rx_irq(uint16_t port);
 /* Returns a byte, or -1 when none is waiting. */
 int serial_read_byte(uint16_t port);
 

@@ -5,6 +5,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/layout.h"
 #include "fs/file.h"
+#include "fs/tmpfs.h"
 #include "sched/mutex.h"
 #include "core/log.h"
 #include "lib/errno.h"
@@ -450,4 +451,32 @@ long vm_format_maps(char *buf, size_t size)
 	}
 	mutex_unlock(&vm_lock);
 	return o < size ? (long)o : (long)size;
+}
+
+struct release_ctx { struct inode *ino; uint64_t pgoff; struct vma *v; };
+
+static void drop_if_released(uint64_t va, uint64_t *pte, void *ctx)
+{
+	struct release_ctx *c = ctx;
+	uint64_t pg = (c->v->offset + (va - c->v->start)) / PAGE_SIZE;
+	/* Only the file's own pages: a private copy already made stays. */
+	if (pg >= c->pgoff && (*pte & PTE_FOREIGN))
+		drop_pte(va, pte, 0);
+}
+
+/* tmpfs is about to free the pages of ino from pgoff on (truncate, last
+ * unlink): mappings must stop using them. A later access faults and gets
+ * SIGBUS past the new end, or the new page. Lock order: inode, then vm
+ * (the fault path takes vm then the inode only without sleeping between,
+ * so on one CPU the two never wait on each other). */
+void mm_file_pages_released(struct inode *ino, uint64_t pgoff)
+{
+	mutex_lock(&vm_lock);
+	for (struct vma *v = vm.vmas.head; v; v = v->next) {
+		if (!v->file || v->file->inode != ino)
+			continue;
+		struct release_ctx c = { ino, pgoff, v };
+		paging_walk_range(root(), v->start, v->end, drop_if_released, &c);
+	}
+	mutex_unlock(&vm_lock);
 }
