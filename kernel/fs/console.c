@@ -110,9 +110,7 @@ void console_init(const char *m, int hw)
 	if (hw && mode != STDIN_NULL) {
 		irq_register(CONSOLE_VECTOR, com1_irq);
 		ioapic_route_isa(4, CONSOLE_VECTOR);
-		/* IER bit 0: interrupt on received data. TODO(lead): move into drivers/serial.c
-		 * as serial_enable_rx_irq(); it is here to keep to the files this change owns. */
-		outb(COM1 + 1, 0x01);
+		serial_enable_rx_irq(COM1);
 		drain_uart();
 	}
 #endif
