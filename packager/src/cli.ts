@@ -45,6 +45,25 @@ const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
+const EXEC_OPTIONS = {
+  files: { type: 'string', multiple: true },
+  env: { type: 'string', short: 'e', multiple: true },
+  cwd: { type: 'string' },
+  trace: { type: 'boolean' },
+  inject: { type: 'string', multiple: true },
+  stdin: { type: 'boolean' },
+  keep: { type: 'boolean' },
+  kernel: { type: 'string' },
+  'kernel-args': { type: 'string' },
+  machine: { type: 'string' },
+  memory: { type: 'string' },
+  accel: { type: 'string' },
+  timeout: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
 const INSPECT_OPTIONS = {
   json: { type: 'boolean' },
   'library-path': { type: 'string' },
@@ -61,6 +80,50 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   } catch (e) {
     throw usage((e as Error).message);
   }
+}
+
+/**
+ * Splits `exec`'s arguments at the program: options before it are unipack's, everything from
+ * the program on (or after `--`) belongs to the program, so `unipack exec ls -la` works.
+ */
+export function splitAtProgram(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): { ours: string[]; program: string[] } {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type === 'string') {
+      takesValue.add(`--${name}`);
+      if (o.short) takesValue.add(`-${o.short}`);
+    }
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return { ours: args.slice(0, i), program: args.slice(i + 1) };
+    if (!a.startsWith('-') || a === '-') return { ours: args.slice(0, i), program: args.slice(i) };
+    if (takesValue.has(a)) i++;
+  }
+  return { ours: [...args], program: [] };
+}
+
+/** `K=V` words (from -e) into an object. */
+function envPairs(words: readonly string[] | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const w of words ?? []) {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw usage(`-e takes NAME=VALUE; got "${w}"`);
+    env[w.slice(0, eq)] = w.slice(eq + 1);
+  }
+  return env;
+}
+
+/** `--files host:image` pairs (the image path after the last ':'; default the host path). */
+function filePairs(words: readonly string[] | undefined): Array<{ host: string; image: string }> {
+  return (words ?? []).map((w) => {
+    const colon = w.lastIndexOf(':');
+    if (colon < 0) return { host: w, image: w };
+    const host = w.slice(0, colon);
+    const image = w.slice(colon + 1);
+    if (!host || !image.startsWith('/')) throw usage(`--files takes HOST:/IMAGE/PATH; got "${w}"`);
+    return { host, image };
+  });
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -116,6 +179,49 @@ export async function cli(argv: string[]): Promise<number> {
         stdin: process.stdin.isTTY ? 'ignore' : 'inherit',
         killOnSignals: true,
         reporter: createReporter({ quiet: values.quiet ?? false }),
+      });
+      return result.status;
+    }
+    case 'exec': {
+      const split = splitAtProgram(rest, EXEC_OPTIONS);
+      const { values } = parse(split.ours, EXEC_OPTIONS);
+      if (values.help || split.program.length === 0) {
+        process.stdout.write(HELP);
+        if (values.help) return 0;
+        throw usage('exec needs a program: unipack exec <program> [args...]');
+      }
+      const memory = positiveNumber('memory', values.memory);
+      const timeout = positiveNumber('timeout', values.timeout);
+      const machine = oneOf('machine', values.machine, ['microvm', 'q35'] as const);
+      const accel = oneOf('accel', values.accel, ['tcg', 'kvm', 'auto'] as const);
+      for (const i of values.inject ?? []) {
+        if (!/^[a-z0-9_]+:[A-Z0-9]+(:\d+)?$/.test(i)) throw usage(`--inject takes SYSCALL:ERRNO[:NTH], e.g. openat:ENOENT; got "${i}"`);
+      }
+      const env = values.env ? { ...(await import('./commands/exec.js')).DEFAULT_EXEC_ENV, ...envPairs(values.env) } : undefined;
+      const { exec } = await import('./commands/exec.js');
+      const { createReporter } = await import('./reporter.js');
+      const [program, ...args] = split.program;
+      const result = await exec({
+        program: program!,
+        args,
+        ...(env ? { env } : {}),
+        ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
+        files: filePairs(values.files),
+        trace: values.trace ?? false,
+        inject: values.inject ?? [],
+        ...(values.kernel !== undefined ? { kernel: values.kernel } : {}),
+        ...(values['kernel-args'] !== undefined ? { kernelArgs: values['kernel-args'].split(/\s+/).filter(Boolean) } : {}),
+        ...(machine ? { machine } : {}),
+        ...(accel ? { accel } : {}),
+        ...(memory ? { memoryMiB: Math.round(memory) } : {}),
+        ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+        verbose: (values.verbose ?? false) || (values.trace ?? false),
+        keep: values.keep ?? false,
+        stdin: values.stdin ? 'inherit' : 'auto',
+        killOnSignals: true,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        reporter: createReporter({ quiet: !(values.verbose ?? false) || (values.quiet ?? false) }),
       });
       return result.status;
     }

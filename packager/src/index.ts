@@ -29,3 +29,16 @@ export {
   type WriteImageOptions,
   type WriteImageResult,
 } from './image/tar-writer.js';
+export {
+  buildRootfs,
+  etcFiles,
+  memoryForImage,
+  IMAGE_LIBRARY_DIR,
+  type BootConfig,
+  type RootfsOptions,
+  type RootfsProgram,
+  type RootfsResult,
+} from './image/rootfs.js';
+export { exec, findProgram, DEFAULT_EXEC_ENV, type ExecOptions, type ExecResult } from './commands/exec.js';
+export { bootImage, kernelCmdline, netArgs, type BootImageOptions, type PortForward, type StdinOption } from './boot-image.js';
+export { frameChunk, frameData, framer, stdinHasData } from './vm/stdin.js';

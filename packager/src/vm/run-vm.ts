@@ -106,10 +106,12 @@ export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
 
   const stdinOpt = opts.stdin ?? 'ignore';
   const feed = typeof stdinOpt === 'object' && 'data' in stdinOpt ? stdinOpt.data : undefined;
+  // A stream without a file descriptor (a Transform) cannot be a child's stdio: pipe it in.
+  const source = typeof stdinOpt === 'object' && !('data' in stdinOpt) ? stdinOpt : undefined;
   const start = performance.now();
   const proc = execa(binary, args, {
     stdio: [
-      feed !== undefined ? 'pipe' : (stdinOpt as Exclude<typeof stdinOpt, { data: unknown }>),
+      feed !== undefined || source ? 'pipe' : (stdinOpt as 'ignore' | 'inherit'),
       'pipe',
       'pipe',
       'pipe',
@@ -121,6 +123,11 @@ export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
     forceKillAfterDelay: 2000,
   });
   if (feed !== undefined) proc.stdin?.end(feed);
+  if (source && proc.stdin) {
+    // The guest may end before reading everything: a closed pipe is not an error.
+    proc.stdin.on('error', () => {});
+    source.pipe(proc.stdin);
+  }
 
   const outChunks: Buffer[] = [];
   const errChunks: Buffer[] = [];

@@ -1,0 +1,119 @@
+// Boots a root filesystem image in QEMU for `unipack exec` and `unipack run`: the kernel command
+// line from the options (stdin mode, trace, injected failures), memory sized to the image, port
+// forwards, the app's output streamed or collected, the kernel log kept, and after the run the
+// log tail (signal, panic) and the one-line unsupported-call summary on stderr.
+import { statSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { parseRecord } from './vm/kernel-log.js';
+import { memoryForImage } from './image/rootfs.js';
+import { defaultKernelPath } from './paths.js';
+import { logTail, runVm, type RunVmResult } from './vm/run-vm.js';
+import { unsupportedSummary } from './vm/kernel-log.js';
+import type { Accel, Machine } from './vm/qemu-args.js';
+import { frameData, framedStream, stdinHasData } from './vm/stdin.js';
+
+export interface PortForward {
+  host: number;
+  guest: number;
+  proto: 'tcp' | 'udp';
+}
+
+/**
+ * The app's stdin: 'ignore' (immediate EOF), 'auto' (this process's stdin when it is a pipe or
+ * a file, else EOF), 'inherit' (always forward this process's stdin), a stream, or data.
+ */
+export type StdinOption = 'ignore' | 'auto' | 'inherit' | Readable | { data: string | Uint8Array };
+
+export interface BootImageOptions {
+  image: string;
+  kernel?: string;
+  machine?: Machine;
+  /** Guest memory; default max(256, 1.5 × image + 128) MiB. */
+  memoryMiB?: number;
+  accel?: Accel;
+  timeoutMs?: number;
+  stdin?: StdinOption;
+  /** `unipack.trace=syscalls`: every call in the kernel log. */
+  trace?: boolean;
+  /** `unipack.inject=<syscall>:<errno>[:<nth>]` entries. */
+  inject?: string[];
+  /** Words appended to the kernel command line. */
+  kernelArgs?: string[];
+  ports?: PortForward[];
+  /** Stream the kernel log to stderr. */
+  verbose?: boolean;
+  logFile?: string;
+  killOnSignals?: boolean;
+  /** Where the app's output goes; without one it is collected into the result. */
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  /** unipack's own notes (log tail, unsupported summary); default process.stderr. */
+  notes?: NodeJS.WritableStream;
+}
+
+/** The kernel command line for the options (host-side overrides and diagnostics only). */
+export function kernelCmdline(o: Pick<BootImageOptions, 'trace' | 'inject' | 'kernelArgs'> & { stdinMode: 'null' | 'framed' }): string {
+  const words: string[] = [];
+  if (o.stdinMode !== 'null') words.push(`unipack.stdin=${o.stdinMode}`);
+  if (o.trace) words.push('unipack.trace=syscalls');
+  for (const i of o.inject ?? []) words.push(`unipack.inject=${i}`);
+  words.push(...(o.kernelArgs ?? []));
+  return words.join(' ');
+}
+
+/** QEMU flags for user networking with port forwards (virtio-net on the machine's bus). */
+export function netArgs(machine: Machine, ports: readonly PortForward[]): string[] {
+  if (ports.length === 0) return [];
+  const fwd = ports.map((p) => `,hostfwd=${p.proto}::${p.host}-:${p.guest}`).join('');
+  return ['-netdev', `user,id=net0${fwd}`, '-device', `${machine === 'q35' ? 'virtio-net-pci' : 'virtio-net-device'},netdev=net0`];
+}
+
+function resolveStdin(s: StdinOption | undefined): { mode: 'null' | 'framed'; source?: Readable } {
+  if (s === undefined || s === 'ignore') return { mode: 'null' };
+  if (s === 'auto' && !stdinHasData()) return { mode: 'null' };
+  if (s === 'auto' || s === 'inherit') return { mode: 'framed', source: framedStream(process.stdin) };
+  if ('data' in s) return { mode: 'framed', source: Readable.from([frameData(s.data)]) };
+  return { mode: 'framed', source: framedStream(s) };
+}
+
+/** Kernel records after which COM1 is set up and input is no longer lost. */
+const CONSOLE_READY = new Set(['ready', 'exec']);
+
+export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
+  const machine = o.machine ?? 'microvm';
+  const notes = o.notes ?? process.stderr;
+  const { mode, source } = resolveStdin(o.stdin);
+  // Input is held back until the kernel has set up COM1: its UART init resets the receive
+  // FIFO, and a byte QEMU delivered before that would be lost.
+  const gate = source ? new PassThrough() : undefined;
+  let opened = false;
+  const onLog = (line: string) => {
+    if (o.verbose) notes.write(`${line}\n`);
+    if (gate && !opened && CONSOLE_READY.has(parseRecord(line)?.event ?? '')) {
+      opened = true;
+      source!.pipe(gate);
+    }
+  };
+  const vm = await runVm({
+    kernel: o.kernel ?? defaultKernelPath(),
+    initrd: o.image,
+    cmdline: kernelCmdline({ ...o, stdinMode: mode }),
+    machine,
+    memoryMiB: memoryForImage(statSync(o.image).size, o.memoryMiB),
+    accel: o.accel ?? 'auto',
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    stdin: gate ?? 'ignore',
+    killOnSignals: o.killOnSignals ?? false,
+    ...(o.logFile ? { logFile: o.logFile } : {}),
+    ...(o.stdout ? { onStdout: (b: Buffer) => o.stdout!.write(b) } : {}),
+    ...(o.stderr ? { onStderr: (b: Buffer) => o.stderr!.write(b) } : {}),
+    onLog,
+    extraArgs: netArgs(machine, o.ports ?? []),
+  });
+  if ((vm.panic || vm.signal !== undefined) && !o.verbose) {
+    notes.write(`unipack: kernel log (last lines${o.logFile ? `, full log in ${o.logFile}` : ''}):\n${logTail(vm.log)}\n`);
+  }
+  const summary = unsupportedSummary(vm.records);
+  if (summary) notes.write(`${summary}\n`);
+  return vm;
+}
