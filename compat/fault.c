@@ -30,7 +30,7 @@ static void user_exception(struct trap_frame *f, uint64_t addr, int fault)
 			signal_fault(f, SIGKILL, 0, addr);
 		}
 		else
-			signal_fault(f, SIGSEGV, (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR, addr);
+			signal_fault(f, SIGSEGV, fault == -EACCES || (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR, addr);
 		break;
 	case 0: signal_fault(f, SIGFPE, FPE_INTDIV, f->rip); break;
 	case 1: case 3: signal_fault(f, SIGTRAP, TRAP_BRKPT, f->rip); break;

@@ -37,8 +37,14 @@ void signal_deliver_pending(struct trap_frame *f, long ret);
 bool signal_pending(struct thread *t);
 /* A synchronous fault in ring 3 (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP). */
 void signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr);
-/* Sends sig to the process (a thread that does not block it takes it). */
-int signal_send_process(int sig);
-int signal_send_thread(struct thread *t, int sig);
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+
+/* Sends sig to the process (a thread that does not block it takes it), with
+ * si_code code (SI_USER from kill, SI_KERNEL from the kernel itself). */
+int signal_send_process(int sig, int code);
+/* Sends sig to one thread (SI_TKILL from tgkill, SI_USER otherwise). */
+int signal_send_thread(struct thread *t, int sig, int code);
 
 #endif

@@ -22,7 +22,7 @@ static struct itimer timers[3] = { { .sig = SIGALRM }, { .sig = 26 /* SIGVTALRM 
 static void fire(struct ktimer *kt)
 {
 	struct itimer *it = (struct itimer *)kt;
-	signal_send_process(it->sig);
+	signal_send_process(it->sig, SI_KERNEL);
 	if (it->interval)
 		ktimer_arm(&it->t, kt->deadline + it->interval);
 }

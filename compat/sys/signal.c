@@ -29,6 +29,7 @@ _Static_assert(sizeof(struct ksigaction) == 32, "kernel struct sigaction");
 
 static struct ksigaction actions[NSIG + 1];
 static uint64_t process_pending;
+static int8_t process_code[NSIG + 1];
 static struct spinlock sig_lock = SPINLOCK_INIT;
 
 static uint64_t bit(int sig) { return 1ULL << (sig - 1); }
@@ -99,8 +100,6 @@ _Static_assert(__builtin_offsetof(struct rt_sigframe_k, info) == 312, "rt_sigfra
 #define FP_XSTATE_MAGIC2 0x46505845u
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
-#define SI_USER 0
-#define SI_TKILL (-6)
 
 static bool on_altstack(struct thread *t, uint64_t sp)
 {
@@ -206,11 +205,14 @@ void signal_deliver_pending(struct trap_frame *f, long ret)
 			spin_unlock_irqrestore(&sig_lock, fl);
 			return;
 		}
-		int sig = __builtin_ctzll(ready) + 1;
-		if (t->sigpending & bit(sig))
+		int sig = __builtin_ctzll(ready) + 1, code;
+		if (t->sigpending & bit(sig)) {
 			t->sigpending &= ~bit(sig);
-		else
+			code = t->sigcode[sig];
+		} else {
 			process_pending &= ~bit(sig);
+			code = process_code[sig];
+		}
 		struct ksigaction a = actions[sig];
 		spin_unlock_irqrestore(&sig_lock, fl);
 		if (a.handler == SIG_IGN || (a.handler == SIG_DFL && default_ignored(sig)))
@@ -225,30 +227,35 @@ void signal_deliver_pending(struct trap_frame *f, long ret)
 		struct siginfo_k info;
 		memset(&info, 0, sizeof(info));
 		info.si_signo = sig;
-		info.si_code = SI_USER;
-		info.u.kill.pid = 1;
+		info.si_code = code;
+		if (code == SI_USER || code == SI_TKILL)
+			info.u.kill.pid = 1;   /* the sender is this process; uid 0 */
 		if (!setup_frame(f, sig, &a, &info))
 			die(SIGSEGV, "reason=bad-signal-stack");
 		return;
 	}
 }
 
-int signal_send_thread(struct thread *t, int sig)
+int signal_send_thread(struct thread *t, int sig, int code)
 {
 	if (sig < 1 || sig > NSIG)
 		return -EINVAL;
 	uint64_t fl = spin_lock_irqsave(&sig_lock);
+	if (!(t->sigpending & bit(sig)))
+		t->sigcode[sig] = (int8_t)code;
 	t->sigpending |= bit(sig);
 	spin_unlock_irqrestore(&sig_lock, fl);
 	sched_wake(t);
 	return 0;
 }
 
-int signal_send_process(int sig)
+int signal_send_process(int sig, int code)
 {
 	if (sig < 1 || sig > NSIG)
 		return -EINVAL;
 	uint64_t fl = spin_lock_irqsave(&sig_lock);
+	if (!(process_pending & bit(sig)))
+		process_code[sig] = (int8_t)code;
 	process_pending |= bit(sig);
 	spin_unlock_irqrestore(&sig_lock, fl);
 	for (struct thread *t = thread_first(); t; t = t->all_next)
@@ -454,7 +461,7 @@ long sys_kill(int pid, int sig)
 		return -ESRCH;
 	if (sig == 0)
 		return 0;
-	return signal_send_process(sig);
+	return signal_send_process(sig, SI_USER);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
@@ -466,7 +473,7 @@ long sys_tgkill(int tgid, int tid, int sig)
 		return -ESRCH;
 	if (sig == 0)
 		return 0;
-	return signal_send_thread(t, sig);
+	return signal_send_thread(t, sig, SI_TKILL);
 }
 
 long sys_tkill(int tid, int sig) { return sys_tgkill(1, tid, sig); }
@@ -474,5 +481,5 @@ long sys_tkill(int tid, int sig) { return sys_tgkill(1, tid, sig); }
 /* EPIPE on a pipe or socket: SIGPIPE to the writing thread, as on Linux. */
 void signal_send_self(int sig)
 {
-	signal_send_thread(current(), sig);
+	signal_send_thread(current(), sig, SI_USER);
 }

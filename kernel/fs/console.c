@@ -62,7 +62,7 @@ void console_rx_bytes(const uint8_t *b, size_t n)
 #ifndef UNIPACK_HOST_TEST
 	for (int sig = 1; signals; sig++, signals >>= 1)
 		if (signals & 1)
-			signal_send_process(sig);
+			signal_send_process(sig, SI_KERNEL);
 #endif
 }
 

@@ -98,13 +98,14 @@ static int fault_locked(uint64_t addr, uint64_t error)
 	struct vma *v = vma_find(&vm.vmas, addr);
 	if (!v)
 		return -EFAULT;
+	/* A mapping that forbids the access: -EACCES (SEGV_ACCERR), not -EFAULT (SEGV_MAPERR). */
 	bool write = error & PF_WRITE;
 	if (write && !(v->flags & VMA_WRITE))
-		return -EFAULT;
+		return -EACCES;
 	if ((error & PF_INSTR) && !(v->flags & VMA_EXEC))
-		return -EFAULT;
+		return -EACCES;
 	if (!(v->flags & (VMA_READ | VMA_WRITE | VMA_EXEC)))
-		return -EFAULT;
+		return -EACCES;
 	uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1);
 	uint64_t *pte = paging_pte(root(), va, false);
 	if (pte && (*pte & PTE_P)) {

@@ -25,8 +25,9 @@ extern struct vm_space vm;
 
 void vm_init(void);
 /* Handles a page fault at addr (error code as the CPU gives it). Returns 0
- * when the page is now mapped, -EFAULT for no mapping or no permission,
- * -EBUSY? no: -EIO/-ENXIO (SIGBUS: past the end of a file), -ENOMEM. */
+ * when the page is now mapped, -EFAULT when no mapping covers addr, -EACCES
+ * when the mapping forbids the access, -ENXIO past the end of a mapped file
+ * (SIGBUS), -ENOMEM when no page is left. */
 int vm_fault(uint64_t addr, uint64_t error);
 
 /* mmap's core: prot is VMA_READ|WRITE|EXEC, flags VMA_SHARED etc. file may be

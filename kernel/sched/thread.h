@@ -36,6 +36,7 @@ struct thread {
 	uint64_t robust_list, robust_list_len;
 	uint64_t sigmask;             /* blocked signals (bit n-1 for signal n) */
 	uint64_t sigpending;          /* thread-directed pending signals */
+	int8_t sigcode[65];           /* si_code of each pending one (SI_USER, SI_TKILL...) */
 	uint64_t saved_sigmask;        /* sigsuspend/ppoll: the mask to restore after the handler */
 	int saved_sigmask_valid;
 	uint64_t syscall_nr;          /* of the syscall in progress (restarts, tracing) */
