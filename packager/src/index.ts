@@ -42,3 +42,13 @@ export {
 export { exec, findProgram, DEFAULT_EXEC_ENV, type ExecOptions, type ExecResult } from './commands/exec.js';
 export { bootImage, kernelCmdline, netArgs, type BootImageOptions, type PortForward, type StdinOption } from './boot-image.js';
 export { frameChunk, frameData, framer, stdinHasData } from './vm/stdin.js';
+export {
+  loadManifest,
+  checkManifest,
+  ManifestError,
+  MANIFEST_DEFAULTS,
+  type ResolvedManifest,
+  type ManifestProblem,
+} from './manifest/index.js';
+export { resolveRuntime, cachedRuntimes, type ResolvedRuntime, type ResolveRuntimeOptions } from './runtime/index.js';
+export { collectApp, productionTree, addonLibraries, APP_DIR, type CollectResult, type CollectOptions, type AddonReport } from './bundle/index.js';
