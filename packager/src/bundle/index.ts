@@ -4,7 +4,7 @@
 // (cached by the lockfile's hash); otherwise the user's installed node_modules is walked from
 // package.json and pruned of dev dependencies. The user's directory is never written to.
 // Native addons (*.node) are checked against the target runtime (./addons.ts).
-import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { ManifestFiles, BundleManifest } from './types.js';
 import type { ImageEntry } from '../image/tar-writer.js';
@@ -12,11 +12,13 @@ import { productionTree, type DepTree } from './deps.js';
 import { GlobList } from './glob.js';
 import { installWithLockfile, lockfileOf } from './install.js';
 import { checkAddons, type AddonReport } from './addons.js';
+import { walkFiles } from './files.js';
 
 export type { BundleManifest } from './types.js';
 export { productionTree, type DepTree, type DepPackage } from './deps.js';
 export { GlobList, compileGlob } from './glob.js';
-export { addonLibraries, readAddonAbi, type AddonReport, type AddonAbi } from './addons.js';
+export { addonLibraries, readAddonAbi, dynamicSymbols, findNodeGyp, checkToolchain, type AddonReport, type AddonAbi } from './addons.js';
+export { walkFiles } from './files.js';
 
 /** Where the app lives in the image. */
 export const APP_DIR = '/app';
@@ -56,56 +58,6 @@ export interface CollectResult {
 
 function toPosix(p: string): string {
   return p.split(sep).join('/');
-}
-
-/**
- * Walks `hostDir` into entries under `imageDir`, keeping what `keep(rel, isDir)` accepts.
- * Symlinks pointing inside `boundary` stay symlinks; others are followed and copied.
- */
-export function walkFiles(hostDir: string, imageDir: string, keep: (rel: string, isDir: boolean) => boolean, boundary: string): ImageEntry[] {
-  const out: ImageEntry[] = [];
-  const realBoundary = realpathSync(boundary);
-  const walk = (host: string, rel: string, depth: number) => {
-    if (depth > 64) return;
-    for (const name of readdirSync(host).sort()) {
-      const h = join(host, name);
-      const r = rel ? `${rel}/${name}` : name;
-      let st = lstatSync(h);
-      if (st.isSymbolicLink()) {
-        let real: string;
-        try {
-          real = realpathSync(h);
-        } catch {
-          continue; // dangling
-        }
-        const target = readlinkSync(h);
-        if (!target.startsWith('/') && (real === realBoundary || real.startsWith(realBoundary + sep))) {
-          if (keep(r, false)) out.push({ type: 'symlink', path: posix.join(imageDir, r), target });
-          continue;
-        }
-        st = lstatSync(real);
-        if (st.isDirectory()) {
-          if (keep(r, true)) {
-            out.push({ type: 'dir', path: posix.join(imageDir, r), mode: st.mode });
-            walk(real, r, depth + 1);
-          }
-          continue;
-        }
-        if (st.isFile() && keep(r, false)) out.push({ type: 'file', path: posix.join(imageDir, r), source: real, mode: st.mode });
-        continue;
-      }
-      if (st.isDirectory()) {
-        if (keep(r, true)) {
-          out.push({ type: 'dir', path: posix.join(imageDir, r), mode: st.mode });
-          walk(h, r, depth + 1);
-        }
-      } else if (st.isFile() && keep(r, false)) {
-        out.push({ type: 'file', path: posix.join(imageDir, r), source: h, mode: st.mode });
-      }
-    }
-  };
-  walk(hostDir, '', 0);
-  return out;
 }
 
 /** The app's own files (not node_modules), as image entries under /app. */
@@ -182,7 +134,14 @@ export async function collectApp(m: BundleManifest, rt: RuntimeForBundle, opts: 
   progress(`${tree.packages.length} production package${tree.packages.length === 1 ? '' : 's'}`);
   let deps = dependencyFiles(tree, rootDir, m.files.tests ?? true);
 
-  const checked = await checkAddons([...own, ...deps], tree, rt, { env, onProgress: progress, noRebuild: opts.noRebuild ?? false, stagingRoot: stagingDir });
+  const depExclude = new GlobList([...DEP_EXCLUDED, ...(m.files.tests === false ? TEST_PATTERNS : [])]);
+  const checked = await checkAddons([...own, ...deps], tree, rt, {
+    env,
+    onProgress: progress,
+    noRebuild: opts.noRebuild ?? false,
+    stagingRoot: stagingDir,
+    keep: (rel, isDir) => !depExclude.matches(rel, isDir),
+  });
   deps = checked.entries.filter((e) => !own.includes(e));
   const files = [...own.filter((e) => checked.entries.includes(e)), ...deps];
   return {

@@ -97,7 +97,8 @@ export function infer(dir: string, pkgSrc: SourceFile | undefined, hostMajor: st
   if (pkg.engines?.node !== undefined) set('runtime', pkg.engines.node, { src: pkgSrc, path: ['engines', 'node'], note: 'from package.json engines.node' });
   else if (hostMajor !== undefined) set('runtime', `${hostMajor}.x`, { path: [], note: "the host node's major line (package.json has no engines.node)" });
 
-  if (typeof pkg.scripts?.build === 'string' && fields.entry !== undefined && !resolveModuleFile(dir, String(fields.entry))) {
+  const script = fields.entry !== undefined ? String(fields.entry) : start?.file;
+  if (typeof pkg.scripts?.build === 'string' && script !== undefined && !resolveModuleFile(dir, script)) {
     // The entry is a build output (dist/main.js of a TypeScript app) that is not there yet.
     set('build', 'npm run build', { src: pkgSrc, path: ['scripts', 'build'], note: 'the entry does not exist yet and package.json has a build script' });
   }
