@@ -135,7 +135,9 @@ export async function fetchRuntime(version: string, env: NodeJS.ProcessEnv, prog
   mkdirSync(root, { recursive: true });
   const work = mkdtempSync(join(root, `.fetch-${version}-`));
   try {
-    const dist = await npmJson<{ integrity?: string; tarball?: string; unpackedSize?: number }>(['view', spec, 'dist'], env);
+    const dist = await npmJson<{ integrity?: string; tarball?: string; unpackedSize?: number }>(['view', spec, 'dist'], env).catch((e: unknown) => {
+      throw new UnipackError(ErrorCode.RUNTIME_FETCH, `could not read ${spec} from the npm registry`, { details: (e as Error).message, cause: e });
+    });
     if (!dist?.integrity?.startsWith('sha512-')) {
       throw new UnipackError(ErrorCode.RUNTIME_FETCH, `the registry gives no sha512 integrity for ${spec}`, { hint: 'unipack only installs runtimes it can verify' });
     }
@@ -146,6 +148,13 @@ export async function fetchRuntime(version: string, env: NodeJS.ProcessEnv, prog
     let packed: Array<{ filename: string }>;
     try {
       packed = await npmJson<Array<{ filename: string }>>(['pack', spec, '--pack-destination', work], env, 30 * 60_000);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new UnipackError(ErrorCode.RUNTIME_FETCH, /EINTEGRITY/.test(msg) ? `${spec} does not match its integrity hash` : `could not download ${spec}`, {
+        details: msg,
+        hint: /EINTEGRITY/.test(msg) ? 'the download or the registry mirror is corrupt; try again, or `npm cache clean --force`' : 'check the network and `npm config get registry`',
+        cause: e,
+      });
     } finally {
       clearInterval(ticker);
     }
