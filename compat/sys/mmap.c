@@ -2,6 +2,8 @@
 #include "mm/vm.h"
 #include "fs/file.h"
 #include "fs/fdtable.h"
+#include "fs/vfs.h"
+#include "lib/string.h"
 #include "lib/errno.h"
 #include <stdint.h>
 
@@ -31,9 +33,6 @@
 #define MAP_KNOWN (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_GROWSDOWN | MAP_DENYWRITE | \
 		   MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | \
 		   MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE)
-#define O_ACCMODE 3
-#define O_WRONLY 1
-#define O_RDWR 2
 
 static uint32_t prot_to_vma(unsigned long prot)
 {
@@ -71,9 +70,14 @@ long sys_mmap(uint64_t addr, uint64_t len, unsigned long prot, unsigned long fla
 			file_put(f);
 			return -EACCES;
 		}
-		if (!f->ops->pread && !f->ops->get_page) {
+		uint32_t mode = f->inode ? f->inode->mode : 0;
+		if (S_ISCHR(mode) && f->path && !strcmp(f->path, "/dev/zero")) {
+			/* Mapping /dev/zero is how old code asks for anonymous memory. */
 			file_put(f);
-			return -ENODEV;
+			f = 0;
+		} else if (!S_ISREG(mode) || (!f->ops->pread && !f->ops->get_page)) {
+			file_put(f);
+			return -ENODEV;   /* directories, pipes, sockets, other devices */
 		}
 	}
 	uint32_t vflags = shared ? VMA_SHARED : 0;
