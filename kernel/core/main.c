@@ -69,6 +69,22 @@ static void boot_actions(void)
 	const char *crash = cmdline_get(cl, "unipack.crash");
 	if (crash && !strcmp(crash, "pagefault"))
 		crash_pagefault();
+	if (cmdline_has(cl, "unipack.probe")) {
+		/* The accelerator probe: the self-tests, then a fixed compute loop
+		 * whose rate tells a working accelerator from one that crawls
+		 * (DESIGN.md: kvm_pvm here passes trivial probes, then hangs). */
+		int failed = selftest_run();
+		uint64_t n = cmdline_get_u64(cl, "unipack.probe", 10000000);
+		if (n == 0)
+			n = 10000000;
+		uint64_t t0 = time_monotonic_ns();
+		volatile uint64_t acc = 1;
+		for (uint64_t i = 0; i < n; i++)
+			acc = acc * 6364136223846793005ULL + i;
+		uint64_t ns = time_monotonic_ns() - t0;
+		krecord("probe loops=%lu ns=%lu mloops_per_s=%lu", n, ns, ns ? n * 1000 / ns : 0);
+		machine_exit(failed ? 1 : 0);
+	}
 	if (cmdline_has(cl, "unipack.selftest")) {
 		int failed = selftest_run();
 		machine_exit(failed ? 1 : 0);
