@@ -24,8 +24,9 @@ export const DEBUGCON_FD = 4;
 export const DEFAULT_MEMORY_MIB = 256;
 
 /**
- * 'auto' is TCG for now: /dev/kvm on our machines is a nested software hypervisor on which
- * real guests crawl (DESIGN.md "Accelerator"); KVM will be picked by a cached probe boot.
+ * runVm resolves 'auto' before calling here, with the cached probe boot (accel-probe.ts);
+ * a bare 'auto' means TCG: /dev/kvm on our machines is a nested software hypervisor on which
+ * real guests crawl (DESIGN.md "Accelerator").
  */
 export function resolveAccel(accel: Accel): 'tcg' | 'kvm' {
   return accel === 'kvm' ? 'kvm' : 'tcg';

@@ -16,6 +16,7 @@ import {
   type KernelRecord,
   type UnsupportedCall,
 } from './kernel-log.js';
+import { probeAccel } from './accel-probe.js';
 import { qemuArgs, type QemuArgsOptions } from './qemu-args.js';
 
 export interface RunVmOptions extends QemuArgsOptions {
@@ -86,6 +87,27 @@ export function logTail(log: string, n = 20): string {
   return lines.slice(-n).join('\n');
 }
 
+/**
+ * 'auto' → KVM only when the cached probe says it works on this host (accel-probe.ts);
+ * UNIPACK_ACCEL=tcg|kvm overrides. Everything else is passed through.
+ */
+async function chooseAccel(opts: RunVmOptions, binary: string): Promise<'tcg' | 'kvm'> {
+  const env = process.env.UNIPACK_ACCEL;
+  const want = opts.accel ?? 'auto';
+  if (want !== 'auto') return want;
+  if (env === 'tcg' || env === 'kvm') return env;
+  const verdict = await probeAccel(opts.kernel, {
+    bootKvm: async (timeoutMs) => {
+      const r = await runVm({ kernel: opts.kernel, accel: 'kvm', cmdline: 'unipack.probe', timeoutMs, qemuBinary: binary }).catch(
+        (e: Error) => ({ failed: e.message }),
+      );
+      if ('failed' in r) return { log: '', failed: String(r.failed) };
+      return { log: r.log, ...(r.status !== undefined ? { status: r.status } : {}) };
+    },
+  });
+  return verdict.kvm ? 'kvm' : 'tcg';
+}
+
 export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
   if (!existsSync(opts.kernel)) {
     throw new UnipackError(ErrorCode.KERNEL_MISSING, `kernel not found: ${opts.kernel}`, {
@@ -95,8 +117,8 @@ export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
   if (opts.initrd && !existsSync(opts.initrd)) {
     throw new UnipackError(ErrorCode.INITRD_MISSING, `initrd not found: ${opts.initrd}`);
   }
-  const args = qemuArgs(opts);
   const binary = opts.qemuBinary ?? 'qemu-system-x86_64';
+  const args = qemuArgs({ ...opts, accel: await chooseAccel(opts, binary) });
 
   let logStream: WriteStream | undefined;
   if (opts.logFile) {
