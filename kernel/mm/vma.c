@@ -29,24 +29,28 @@ static bool can_merge(const struct vma *a, const struct vma *b)
 	return !a->file || a->offset + (a->end - a->start) == b->offset;
 }
 
+/* Folds a->next into a when they are alike; returns whether it did. */
+static bool merge_next(struct vma_list *l, struct vma *a)
+{
+	struct vma *n = a->next;
+	if (!n || !can_merge(a, n))
+		return false;
+	a->end = n->end;
+	a->next = n->next;
+	if (n->file)
+		vma_file_unref(n->file);
+	if (l->cache == n)
+		l->cache = 0;
+	vma_free(n);
+	l->count--;
+	return true;
+}
+
 void vma_merge_adjacent(struct vma_list *l)
 {
-	struct vma *v = l->head;
-	while (v && v->next) {
-		struct vma *n = v->next;
-		if (!can_merge(v, n)) {
-			v = n;
-			continue;
-		}
-		v->end = n->end;
-		v->next = n->next;
-		if (n->file)
-			vma_file_unref(n->file);
-		if (l->cache == n)
-			l->cache = 0;
-		vma_free(n);
-		l->count--;
-	}
+	for (struct vma *v = l->head; v;)
+		if (!merge_next(l, v))
+			v = v->next;
 }
 
 void vma_insert(struct vma_list *l, struct vma *v)
@@ -59,27 +63,9 @@ void vma_insert(struct vma_list *l, struct vma *v)
 	v->next = *pp;
 	*pp = v;
 	l->count++;
-	if (v->next && can_merge(v, v->next)) {
-		struct vma *n = v->next;
-		v->end = n->end;
-		v->next = n->next;
-		if (n->file)
-			vma_file_unref(n->file);
-		if (l->cache == n)
-			l->cache = 0;
-		vma_free(n);
-		l->count--;
-	}
-	if (prev && can_merge(prev, v)) {
-		prev->end = v->end;
-		prev->next = v->next;
-		if (v->file)
-			vma_file_unref(v->file);
-		if (l->cache == v)
-			l->cache = 0;
-		vma_free(v);
-		l->count--;
-	}
+	merge_next(l, v);
+	if (prev)
+		merge_next(l, prev);
 }
 
 /* Splits v at addr (strictly inside it): v keeps the low part. */
