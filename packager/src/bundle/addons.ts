@@ -145,7 +145,8 @@ function prebuildFit(imagePath: string, modules: string | undefined): 'fits' | '
   return 'fits';
 }
 
-function ownerOf(hostPath: string, tree: DepTree): DepPackage | undefined {
+function ownerOf(hostPath: string, tree: DepTree, builtDirs: Map<string, DepPackage>): DepPackage | undefined {
+  for (const [dir, p] of builtDirs) if (hostPath.startsWith(dir + sep)) return p;
   let best: DepPackage | undefined;
   for (const p of tree.packages) {
     if (hostPath.startsWith(p.realDir + sep) && (!best || p.realDir.length > best.realDir.length)) best = p;
@@ -170,6 +171,7 @@ export interface CheckAddonsOptions {
 export async function checkAddons(entries: ImageEntry[], tree: DepTree, rt: RuntimeAbi, opts: CheckAddonsOptions): Promise<{ entries: ImageEntry[]; reports: AddonReport[] }> {
   let current = entries;
   const rebuilt = new Set<string>();
+  const builtDirs = new Map<string, DepPackage>();
   for (let round = 0; round < 2; round++) {
     const reports: AddonReport[] = [];
     const drop = new Set<ImageEntry>();
@@ -182,7 +184,7 @@ export async function checkAddons(entries: ImageEntry[], tree: DepTree, rt: Runt
         drop.add(e);
         continue;
       }
-      const pkg = ownerOf(e.source, tree);
+      const pkg = ownerOf(e.source, tree, builtDirs);
       const pkgName = pkg ? `${pkg.name}@${pkg.version}` : '.';
       const head = Buffer.alloc(20);
       const fd = openSync(e.source, 'r');
@@ -224,6 +226,7 @@ export async function checkAddons(entries: ImageEntry[], tree: DepTree, rt: Runt
     for (const { pkg, why } of toRebuild.values()) {
       const built = await rebuildPackage(pkg, rt, why, opts);
       rebuilt.add(pkg.name);
+      builtDirs.set(built, pkg);
       // Replace the package's files with the rebuilt copy's.
       const imageDir = posix.join('/app', pkg.imageDir).replace(/^\/+/, '');
       const inPkg = (e: ImageEntry) => {
@@ -314,7 +317,7 @@ async function rebuildPackage(pkg: DepPackage, rt: RuntimeAbi, why: string, opts
     // Packages' build scripts find node_modules (nan, node-addon-api) from the original tree too.
     NODE_PATH: [join(pkg.realDir, '..'), opts.env.NODE_PATH].filter(Boolean).join(delimiter),
   };
-  const r = await execa(rt.nodePath, [...gyp, 'rebuild', `--nodedir=${rt.headersDir}`, '--target', rt.version], { cwd: dir, env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 30 * 60_000 });
+  const r = await execa(rt.nodePath, [...gyp, 'rebuild', `--nodedir=${rt.headersDir}`, `--target=${rt.version}`], { cwd: dir, env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 30 * 60_000 });
   if (r.exitCode !== 0 || r.failed) {
     if (!inStaging) rmSync(dir, { recursive: true, force: true });
     const tail = String(r.all ?? r.shortMessage).split('\n').filter(Boolean).slice(-20).join('\n');

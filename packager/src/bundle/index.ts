@@ -24,7 +24,7 @@ export { walkFiles } from './files.js';
 export const APP_DIR = '/app';
 
 /** Never packed from the app directory (node_modules comes from the dependency walk). */
-export const ALWAYS_EXCLUDED = ['.git/', '.hg/', '.svn/', '.unipack/', '/node_modules/', '.DS_Store', 'npm-debug.log*', '.npm/', '.nyc_output/', 'coverage/'];
+export const ALWAYS_EXCLUDED = ['.git/', '/.gitignore', '/.dockerignore', '.hg/', '.svn/', '.unipack/', '/node_modules/', '.DS_Store', 'npm-debug.log*', '.npm/', '.nyc_output/', 'coverage/'];
 /** Never packed from a dependency. */
 export const DEP_EXCLUDED = ['/node_modules/', '.git/', '.cache/', '.DS_Store'];
 /** Left out with files.tests: false, from the app and its dependencies. */
@@ -143,7 +143,7 @@ export async function collectApp(m: BundleManifest, rt: RuntimeForBundle, opts: 
     keep: (rel, isDir) => !depExclude.matches(rel, isDir),
   });
   deps = checked.entries.filter((e) => !own.includes(e));
-  const files = [...own.filter((e) => checked.entries.includes(e)), ...deps];
+  const files = dropEmptyDirs([...own.filter((e) => checked.entries.includes(e)), ...deps]);
   return {
     files,
     addons: checked.reports.map((r) => r.imagePath).sort(),

@@ -76,8 +76,9 @@ export async function installWithLockfile(
   });
   if (r.exitCode !== 0 || r.failed) {
     rmSync(work, { recursive: true, force: true });
-    const tail = String(r.all ?? r.shortMessage ?? '').split('\n').filter(Boolean).slice(-15).join('\n');
-    const outOfSync = /in sync|lock file|EUSAGE/i.test(tail);
+    const all = String(r.all ?? r.shortMessage ?? '');
+    const tail = all.split('\n').filter(Boolean).slice(-15).join('\n');
+    const outOfSync = /in sync|EUSAGE/i.test(all);
     throw new UnipackError(ErrorCode.DEPS_INSTALL, `npm ci --omit=dev failed for ${lock}`, {
       details: tail,
       hint: outOfSync
