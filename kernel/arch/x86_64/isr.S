@@ -1,3 +1,4 @@
+#include "arch/x86_64/frame.h"
 /* Interrupt entry: 256 stubs of 16 bytes each (idt.c computes their
  * addresses), all funnelling into isr_common, which saves the registers as a
  * struct trap_frame (trap.h), swaps GS when coming from ring 3, and calls
@@ -24,41 +25,13 @@ isr_common:
         testb   $3, 24(%rsp)            /* saved CS: did we come from ring 3? */
         jz      1f
         swapgs
-1:      pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+1:      PUSH_GPRS
         cld
         mov     %rsp, %rdi
         call    trap_dispatch
         .globl trap_return
 trap_return:
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        POP_GPRS
         testb   $3, 24(%rsp)
         jz      2f
         swapgs

@@ -4,6 +4,7 @@
  * syscall_handle(frame) with interrupts on, and return with sysretq when the
  * frame allows it, else through iretq (trap_return). */
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/frame.h"
 
 #define SEL_UCODE 0x2b
 #define SEL_UDATA 0x23
@@ -21,21 +22,7 @@ syscall_entry:
         pushq   %rcx                    /* rip */
         pushq   $0                      /* error */
         pushq   $0x80                   /* vector: marks a syscall frame */
-        pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+        PUSH_GPRS
         xorl    %ebp, %ebp
         movq    %rsp, %rdi
         sti
