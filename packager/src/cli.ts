@@ -7,7 +7,11 @@ const HELP = `unipack — run unmodified Node.js apps as unikernels
 
 Usage:
   unipack run [dir] [options]     boot the app in QEMU and exit with its status
-  unipack inspect <file> [--json] show an ELF file's type, interpreter and the shared
+  unipack init [dir] [--force]    write a commented unipack.yaml from what unipack infers
+                                  (--dry-run prints it instead)
+  unipack inspect <file> [--json] an image (rootfs.tar or its directory): runtime, command,
+                                  env, ports, addons, libraries, sizes, largest files;
+                                  an ELF file: its type, interpreter and the shared
                                   libraries it needs, resolved like ld.so does
   unipack --help | --version
 
@@ -61,6 +65,12 @@ const EXEC_OPTIONS = {
   timeout: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const INIT_OPTIONS = {
+  force: { type: 'boolean', short: 'f' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -232,12 +242,32 @@ export async function cli(argv: string[]): Promise<number> {
         return 0;
       }
       if (positionals.length !== 1) throw usage('inspect takes exactly one file');
+      const { imageTarOf, inspectImage, formatImageReport } = await import('./commands/inspect-image.js');
+      if (imageTarOf(positionals[0]!)) {
+        const report = await inspectImage(positionals[0]!);
+        process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatImageReport(report));
+        return 0;
+      }
       const { inspect, formatInspect } = await import('./commands/inspect.js');
       const report = inspect({
         file: positionals[0]!,
         ...(values['library-path'] !== undefined ? { libraryPath: values['library-path'] } : {}),
       });
       process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
+      return 0;
+    }
+    case 'init': {
+      const { values, positionals } = parse(rest, INIT_OPTIONS);
+      if (values.help) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      if (positionals.length > 1) throw usage(`init takes one app directory; got ${positionals.join(' ')}`);
+      const { init } = await import('./commands/init.js');
+      const r = init({ ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}), force: values.force ?? false, dryRun: values['dry-run'] ?? false });
+      if (values['dry-run']) process.stdout.write(r.text);
+      else process.stderr.write(`✓ wrote ${r.file}\n`);
+      for (const n of r.notes) process.stderr.write(`unipack: note: ${n}\n`);
       return 0;
     }
     default:

@@ -124,6 +124,8 @@ export interface LoadManifestOptions {
   env?: NodeJS.ProcessEnv;
   /** Versions that count as existing Node releases besides the known list (tests, registry). */
   extraVersions?: string[];
+  /** Infer as if there were no unipack.yaml (`unipack init --force`). */
+  ignoreManifestFile?: boolean;
 }
 
 /** Loads, validates and resolves the manifest of the app in `dir`; throws ManifestError. */
@@ -163,7 +165,7 @@ export function checkManifest(dirIn: string, opts: LoadManifestOptions = {}): Ch
     return src;
   };
   const pkgSrc = read('package.json');
-  const manifestName = MANIFEST_FILES.find((n) => existsSync(join(dir, n)));
+  const manifestName = opts.ignoreManifestFile ? undefined : MANIFEST_FILES.find((n) => existsSync(join(dir, n)));
   const ySrc = manifestName ? read(manifestName) : undefined;
   const empty = { problems, fields: {}, origins: {} };
   if (problems.length) return empty;
