@@ -202,7 +202,8 @@ export async function checkAddons(entries: ImageEntry[], tree: DepTree, rt: Runt
       let abi: AddonAbi = readAddonAbi(e.source);
       if (abi.kind === 'unknown') {
         const probed = await probeAddonAbi(e.source, rt);
-        if (probed.kind === 'unknown') opts.onProgress(`${pkgName}: could not tell the ABI of ${posix.basename(imagePath)} (${probed.error?.split('\n')[0] ?? 'no answer'}); packed as is`);
+        // "did not self-register": a plain shared object named .node (a SQLite extension), not an addon.
+        if (probed.kind === 'unknown' && !/did not self-register/.test(probed.error ?? '')) opts.onProgress(`${pkgName}: could not tell the ABI of ${posix.basename(imagePath)} (${probed.error?.split('\n')[0] ?? 'no answer'}); packed as is`);
         abi = probed.kind === 'node' ? { kind: 'node', modules: probed.modules } : { kind: probed.kind };
       }
       if (abi.kind === 'node' && rt.modules && String(abi.modules) !== rt.modules) {
