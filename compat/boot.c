@@ -12,6 +12,7 @@
 #include "lib/json.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "fs/fs.h"
 
 #define BOOT_JSON "/.unipack/boot.json"
 #define MAX_ARGS 4096
@@ -152,6 +153,23 @@ int boot_start_app(void)
 	const char *host = json_get_str(cfg, "hostname");
 	if (host)
 		strlcpy(uts_hostname, host, 65);
+	/* "mounts": [{"path": "/data", "sizeMiB": 64}] — extra tmpfs mounts (size 0: no limit). */
+	const struct json *mounts = json_get(cfg, "mounts");
+	for (size_t i = 0; mounts && mounts->type == JSON_ARRAY && i < mounts->count; i++) {
+		const struct json *m = mounts->items[i];
+		const char *path = json_get_str(m, "path");
+		const struct json *size = json_get(m, "sizeMiB");
+		long long mib = size && size->type == JSON_NUMBER ? size->num : 0;
+		if (!path || mib < 0) {
+			krecord("boot-config error=\"mounts[%lu] needs a path and a size in MiB\" file=%s", i, BOOT_JSON);
+			return -EINVAL;
+		}
+		int r = fs_mount_tmpfs(path, (uint64_t)mib << 20);
+		if (r) {
+			krecord("boot-config error=\"cannot mount a tmpfs\" path=%s errno=%d", path, -r);
+			return r;
+		}
+	}
 	if (cwd) {
 		int r = vfs_chdir(AT_FDCWD, cwd);
 		if (r) {
