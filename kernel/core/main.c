@@ -7,6 +7,7 @@
 #include "core/time.h"
 #include "core/selftest.h"
 #include "core/initrd.h"
+#include "net/net.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/trap.h"
@@ -136,6 +137,7 @@ void kmain(uint64_t start_info_phys)
 	irq_enable();
 	initrd_init(cmdline_has(&kernel_cmdline, "unipack.listinitrd"));
 	fs_init();
+	net_init();
 	virtio_init();
 	procfiles_init();
 	uint64_t d = rdtsc() - boot_tsc;

@@ -20,6 +20,7 @@ struct pkt {
 	uint32_t saddr, daddr;  /* IPv4 addresses, host order (UDP receive queue) */
 	uint16_t sport, dport;  /* host order */
 	int ifindex;            /* interface it arrived on */
+	uint8_t *nh;            /* received: the IP header (for ICMP quotes) */
 	uint8_t buf[];
 };
 
@@ -37,6 +38,7 @@ static inline struct pkt *pkt_alloc(uint32_t payload)
 	p->saddr = p->daddr = 0;
 	p->sport = p->dport = 0;
 	p->ifindex = 0;
+	p->nh = NULL;
 	return p;
 }
 

@@ -212,6 +212,7 @@ struct socket {
 	int shut;                   /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	bool reuseaddr, reuseport, keepalive, broadcast, passcred, oobinline, dontroute;
 	bool listening;
+	bool connecting;            /* a nonblocking connect returned EINPROGRESS */
 	int rcvbuf, sndbuf;         /* as set (SO_RCVBUF/SO_SNDBUF report double, like Linux) */
 	int rcvlowat, priority, mark;
 	struct linux_linger linger;

@@ -40,11 +40,13 @@ struct unix_sock {
 	uint32_t addrlen;
 	struct inode *inode;            /* path name: the socket inode (referenced) */
 	struct unix_sock *abs_next;     /* abstract names */
+	struct unix_sock *all_next;     /* every live socket (/proc/net/unix) */
 	struct unix_sock *acq_head, *acq_tail, *acq_next;  /* pending connections (listeners) */
 	int acq_len, backlog;
 };
 
 static struct unix_sock *abstract_list;
+static struct unix_sock *unix_all;
 static const struct sock_ops unix_ops;
 
 /* --- lifetime (net_lock held) --- */
@@ -57,6 +59,42 @@ static void us_put(struct unix_sock *u)
 		kfree(u);
 }
 
+static void all_remove(struct unix_sock *u)
+{
+	for (struct unix_sock **pp = &unix_all; *pp; pp = &(*pp)->all_next)
+		if (*pp == u) {
+			*pp = u->all_next;
+			return;
+		}
+}
+
+long unix_proc_show(char *buf, size_t size)
+{
+	size_t o = 0;
+	o += (size_t)ksnprintf(buf, size, "Num       RefCount Protocol Flags    Type St Inode Path\n");
+	uint64_t fl = net_lock();
+	for (struct unix_sock *u = unix_all; u; u = u->all_next) {
+		struct socket *s = u->sock;
+		if (!s)
+			continue;
+		int st = u->state == US_CONNECTED ? 3 : 1;   /* SS_CONNECTED : SS_UNCONNECTED */
+		char path[UNIX_PATH_MAX + 2] = "";
+		if (u->addrlen > 2) {
+			uint32_t n = u->addrlen - 2;
+			memcpy(path, u->addr.sun_path, n);
+			path[n] = 0;
+			if (path[0] == 0)
+				path[0] = '@';
+		}
+		o += (size_t)ksnprintf(buf + (o < size ? o : size), o < size ? size - o : 0,
+				       "0000000000000000: %08X %08X %08X %04X %02X %5lu%s%s\n",
+				       u->refs + 1, 0, u->state == US_LISTENING ? 0x10000 : 0, s->type, st, s->ino,
+				       path[0] ? " " : "", path);
+	}
+	net_unlock(fl);
+	return (long)o;
+}
+
 static struct unix_sock *us_new(struct socket *s)
 {
 	struct unix_sock *u = kzalloc(sizeof(*u));
@@ -65,6 +103,10 @@ static struct unix_sock *us_new(struct socket *s)
 	u->refs = 1;
 	u->sock = s;
 	s->proto = u;
+	uint64_t fl = net_lock();
+	u->all_next = unix_all;
+	unix_all = u;
+	net_unlock(fl);
 	return u;
 }
 
@@ -830,6 +872,7 @@ static void unix_release(struct socket *s)
 			p->sock->error = ECONNRESET;
 		wake(p, POLLIN | POLLOUT | POLLHUP | POLLRDHUP | POLLERR);
 	}
+	all_remove(u);
 	us_put(p);
 	us_put(u);
 	net_unlock(fl);
