@@ -793,8 +793,11 @@ static bool process_ack(struct tcp_pcb *pcb, const struct seg *sg, bool *freed)
 		return false;
 	}
 	uint32_t wnd = sg->wnd << pcb->snd_wscale;
+	/* RFC 5681 also wants an unchanged window; a receiver whose app reads
+	 * while a hole is open changes it on every dup ACK, and Linux counts
+	 * those too, so the window is not compared. */
 	bool dup_candidate = ack == pcb->snd_una && sg->len == 0 && !(sg->flags & (TCP_SYN | TCP_FIN)) &&
-			     wnd == pcb->snd_wnd && pcb->snd_una != pcb->snd_max;
+			     pcb->snd_una != pcb->snd_max;
 	if (SEQ_LT(ack, pcb->snd_una))
 		return true;   /* an old duplicate: only its data matters */
 	if (SEQ_LT(pcb->snd_wl1, sg->seq) || (pcb->snd_wl1 == sg->seq && SEQ_LEQ(pcb->snd_wl2, ack))) {
@@ -1077,7 +1080,7 @@ void tcp_input(struct pkt *p, uint32_t src, uint32_t dst)
 		goto bad;
 	}
 	/* Never answer broadcast or multicast (RFC 1122 4.2.3.10). */
-	if (dst == INADDR_BROADCAST || (dst >> 28) == 0xe || (src >> 28) == 0xe || src == 0)
+	if (dst == INADDR_BROADCAST || (dst >> 28) == 0xe || (src >> 28) >= 0xe || src == 0)
 		goto drop;
 	struct seg sg = { 0 };
 	sg.sport = rd16(h);
