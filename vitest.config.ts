@@ -33,6 +33,17 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        // Differential suites: C programs and real Debian binaries on the host and in the
+        // unikernel (`unipack exec`), the fuzzer, the inject meta-test.
+        test: {
+          name: 'abi',
+          include: ['test/abi/**/*.test.ts'],
+          globalSetup: ['test/abi/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
       // A TCG guest competing for the two cores loses timer ticks, so each timing suite is a
       // project of its own in its own group: groups run one after the other, and a group
       // with one file runs nothing beside it.

@@ -31,6 +31,8 @@ export interface ExecOptions {
   cwd?: string;
   /** Host files or directories to add: host path → image path. */
   files?: Array<{ host: string; image: string }>;
+  /** Empty directories to create in the image (e.g. a working directory). */
+  dirs?: string[];
   hostname?: string;
   kernel?: string;
   kernelArgs?: string[];
@@ -112,6 +114,7 @@ export async function exec(opts: ExecOptions): Promise<ExecResult> {
       image = buildRootfs({
         programs: [{ host: program, image: imagePath }],
         entries: fileEntries(opts.files ?? []),
+        dirs: [...(opts.dirs ?? []), ...(opts.cwd !== undefined ? [opts.cwd] : [])],
         boot: {
           argv: [opts.argv0 ?? opts.program, ...(opts.args ?? [])],
           exe: imagePath,

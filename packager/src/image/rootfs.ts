@@ -8,10 +8,10 @@
 // /usr/lib/x86_64-linux-gnu/libc.so.6, exactly the hops ld.so takes. The image has no
 // ld.so.cache, so a library found through /etc/ld.so.conf or LD_LIBRARY_PATH on the host also
 // gets a symlink in /usr/lib/x86_64-linux-gnu, a directory ld.so searches by default.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { ErrorCode, UnipackError } from '../errors.js';
-import { readElf } from '../elf/read.js';
+import { isElfFile, readElf } from '../elf/read.js';
 import { DEFAULT_LIBRARY_DIRS, resolveLibraries, symlinkChain, type ResolvedObject, type SymlinkHop } from '../elf/resolve.js';
 import { normalisePath, writeImage, type ImageEntry, type WrittenEntry } from './tar-writer.js';
 
@@ -47,6 +47,8 @@ export interface RootfsOptions {
    * hold; a library whose host file is already one of the entries is not added again.
    */
   objects?: string[];
+  /** Directories to create when the image does not have them already (e.g. a working directory). */
+  dirs?: string[];
   boot: BootConfig;
   /** LD_LIBRARY_PATH to resolve libraries with, as on the host. */
   libraryPath?: string;
@@ -179,6 +181,30 @@ function addResolved(tree: ImageTree, obj: ResolvedObject, libs: Set<string>, sk
   }
 }
 
+/**
+ * Libraries glibc opens with dlopen, which no DT_NEEDED names: libgcc_s for the unwinder that
+ * pthread_cancel, pthread_exit and backtrace() use ("libgcc_s.so.1 must be installed for
+ * pthread_cancel to work", then abort). Added when the image has glibc and the host has them.
+ */
+export const GLIBC_DLOPENED = ['libgcc_s.so.1'];
+
+function addGlibcDlopened(tree: ImageTree, libs: Set<string>): void {
+  if (![...libs].some((l) => /\/libc\.so\.6$|\/libc-2\.\d+\.so$/.test(l))) return;
+  for (const name of GLIBC_DLOPENED) {
+    for (const dir of DEFAULT_LIBRARY_DIRS) {
+      const p = `${dir}/${name}`;
+      if (!existsSync(p) || !isElfFile(p)) continue;
+      const { realPath, links } = symlinkChain(p);
+      if (!libs.has(realPath)) {
+        addHops(tree, links, `${name} (dlopened by glibc)`);
+        tree.add(realPath, { type: 'file', source: realPath, mode: 0o755, origin: `${name} (dlopened by glibc)` });
+        libs.add(realPath);
+      }
+      break;
+    }
+  }
+}
+
 /** Resolves one ELF's loader and libraries into the tree; wraps a missing library with context. */
 function addClosure(tree: ImageTree, host: string, what: string, libs: Set<string>, skip: Set<string>, libraryPath?: string): void {
   const elf = readElf(host);
@@ -266,6 +292,10 @@ export function buildRootfs(opts: RootfsOptions): RootfsResult {
     addClosure(tree, host, `${obj} (${host})`, libs, hostSources, opts.libraryPath);
   }
 
+  addGlibcDlopened(tree, libs);
+  for (const d of opts.dirs ?? []) {
+    if (!tree.has(d)) tree.add(d, { type: 'dir', origin: 'dirs' });
+  }
   for (const e of etcFiles(hostname)) {
     if (!tree.has(e.path)) tree.add(e.path, { ...(e as Extract<ImageEntry, { type: 'file' }>), origin: 'generated' });
   }

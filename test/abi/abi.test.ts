@@ -1,0 +1,14 @@
+// Differential ABI suite: every test/abi/*.c (but the fuzzer), built static with musl, static
+// with glibc and dynamic with glibc, runs on the host in a fresh directory and in the unikernel
+// through `unipack exec`'s code path; stdout and exit status must be the same.
+import { describe, test } from 'vitest';
+import { TEST_MACHINE, differential } from './differential.js';
+import { GUEST_ONLY, built } from './programs.js';
+
+const programs = built().filter((b) => !GUEST_ONLY.has(b.name));
+
+describe(`ABI, host vs unikernel (${TEST_MACHINE})`, () => {
+  test.each(programs.map((b) => [`${b.name} [${b.variant}]`, b] as const))('%s', async (_label, b) => {
+    await differential(b);
+  });
+});
