@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "fs/fs.h"
+#include "net/config.h"
 
 #define BOOT_JSON "/.unipack/boot.json"
 #define MAX_ARGS 4096
@@ -170,6 +171,38 @@ int boot_start_app(void)
 			return r;
 		}
 	}
+	/* "net": {"mode": "dhcp"|"static"|"none", "address": "10.0.2.15/24", "gateway": "10.0.2.2"};
+	 * absent: DHCP when there is a NIC. A network that does not come up is
+	 * reported and the app starts anyway, as on Linux. */
+	struct net_boot_cfg net = { .mode = NET_AUTO };
+	const struct json *nj = json_get(cfg, "net");
+	if (nj) {
+		const char *mode = json_get_str(nj, "mode"), *addr = json_get_str(nj, "address"),
+			   *gw = json_get_str(nj, "gateway");
+		if (mode && !strcmp(mode, "dhcp"))
+			net.mode = NET_DHCP;
+		else if (mode && !strcmp(mode, "none"))
+			net.mode = NET_NONE;
+		else if (mode && !strcmp(mode, "static")) {
+			net.mode = NET_STATIC;
+			net.prefix = 24;
+			const char *slash = addr ? strchr(addr, '/') : 0;
+			unsigned long long pl;
+			if (!addr || net_parse_ipv4(addr, &net.addr) ||
+			    (slash && (parse_u64(slash + 1, strlen(slash + 1), &pl) || pl > 32)) ||
+			    (gw && net_parse_ipv4(gw, &net.gateway))) {
+				krecord("boot-config error=\"net.address must be a.b.c.d/len (and net.gateway a.b.c.d)\" file=%s",
+					BOOT_JSON);
+				return -EINVAL;
+			}
+			if (slash)
+				net.prefix = (int)pl;
+		} else if (mode) {
+			krecord("boot-config error=\"net.mode must be dhcp, static or none\" file=%s", BOOT_JSON);
+			return -EINVAL;
+		}
+	}
+	net_boot_configure(&net);
 	if (cwd) {
 		int r = vfs_chdir(AT_FDCWD, cwd);
 		if (r) {
