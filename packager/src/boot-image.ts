@@ -49,6 +49,8 @@ export interface BootImageOptions {
   stderr?: NodeJS.WritableStream;
   /** unipack's own notes (log tail, unsupported summary); default process.stderr. */
   notes?: NodeJS.WritableStream;
+  /** Leave the notes to the caller (printRunNotes), e.g. to print them after its own line. */
+  deferNotes?: boolean;
 }
 
 /** The kernel command line for the options (host-side overrides and diagnostics only). */
@@ -110,10 +112,19 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
     onLog,
     extraArgs: netArgs(machine, o.ports ?? []),
   });
+  if (!o.deferNotes) printRunNotes(vm, { notes, verbose: o.verbose ?? false, ...(o.logFile ? { logFile: o.logFile } : {}) });
+  return vm;
+}
+
+/**
+ * What unipack says after a run, on stderr: the kernel log tail when the app died of a signal
+ * or the kernel panicked (unless the log was streamed), and the unsupported-call summary line.
+ */
+export function printRunNotes(vm: RunVmResult, o: { notes?: NodeJS.WritableStream; verbose?: boolean; logFile?: string } = {}): void {
+  const notes = o.notes ?? process.stderr;
   if ((vm.panic || vm.signal !== undefined) && !o.verbose) {
     notes.write(`unipack: kernel log (last lines${o.logFile ? `, full log in ${o.logFile}` : ''}):\n${logTail(vm.log)}\n`);
   }
   const summary = unsupportedSummary(vm.records);
   if (summary) notes.write(`${summary}\n`);
-  return vm;
 }

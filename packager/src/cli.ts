@@ -6,31 +6,50 @@ import { ErrorCode, UnipackError, formatBug, formatUserError, isUnipackError, un
 const HELP = `unipack — run unmodified Node.js apps as unikernels
 
 Usage:
-  unipack run [dir] [options]     boot the app in QEMU and exit with its status
-  unipack init [dir] [--force]    write a commented unipack.yaml from what unipack infers
-                                  (--dry-run prints it instead)
-  unipack inspect <file> [--json] an image (rootfs.tar or its directory): runtime, command,
-                                  env, ports, addons, libraries, sizes, largest files;
-                                  an ELF file: its type, interpreter and the shared
+  unipack run [dir|image.tar] [options] [-- args]
+                                  build the app's image (or take a built one), boot it in
+                                  QEMU and exit with the app's status
+  unipack build [dir] [-o out.tar] [--json]
+                                  build the app's root filesystem image
+  unipack exec [options] <program> [args...]
+                                  pack one Linux ELF program (static or dynamic, found on
+                                  PATH) with its libraries and run it in the unikernel
+  unipack inspect <file> [--json] show an ELF file's type, interpreter and the shared
                                   libraries it needs, resolved like ld.so does
   unipack --help | --version
 
-What works today:
-  run boots the bare kernel only (image building is not there yet): the app directory is
-  checked but not packed, --kernel-args is the kernel command line, and unipack exits with
-  the guest's status (128+N if it died of signal N, 70 on a kernel panic). The app's stdout
-  and stderr are unipack's stdout and stderr; unipack's own messages go to stderr.
+The app's stdout and stderr are unipack's stdout and stderr, byte for byte; unipack's own
+messages go to stderr. unipack exits with the app's status (128+N if it died of signal N, 70 on
+a kernel panic). stdin is forwarded when it is a pipe or a file (or always with --stdin).
 
 Options for run:
-  --kernel-only          boot the kernel without an image (the default for now)
+  -e, --env K=V          environment for the app (repeatable; over the manifest's env)
+  --stdin                forward stdin even when it is a terminal
+  --trace                log every system call (unipack.trace=syscalls); implies --verbose
+  --inject SYSCALL:ERRNO make the kernel fail a call (e.g. openat:ENOENT), for tests
+  --offline              use only the host's node or a cached runtime
+  --kernel-only          boot the kernel without an image (kernel diagnostics)
   --kernel <path>        kernel ELF (default: $UNIPACK_KERNEL or kernel/build/kernel.elf)
-  --kernel-args <text>   kernel command line, e.g. "unipack.selftest"
+  --kernel-args <text>   more kernel command line, e.g. "unipack.aslr=0"
   --machine <name>       microvm (default) or q35
-  --memory <MiB>         guest memory (default 256)
+  --memory <MiB>         guest memory (default max(256, 1.5 × image + 128))
   --accel <name>         tcg, kvm or auto (default auto, which is tcg for now)
   --timeout <seconds>    stop the VM after this long
-  --verbose              show the kernel log on stderr
-  --quiet                no progress lines
+  -v, --verbose          show the kernel log on stderr
+  -q, --quiet            no progress lines
+
+Options for build:
+  -o, --out <file>       the image (default <dir>/.unipack/rootfs.tar)
+  --json                 print a JSON description of the image on stdout
+  -e, --env K=V, --offline, -q   as for run
+
+Options for exec (before the program):
+  --files HOST:/PATH     add a host file or directory to the image (repeatable)
+  --cwd <path>           working directory in the guest (created if missing; default /)
+  -e, --env K=V          environment (default PATH and HOME only)
+  --keep                 keep the image and kernel log, and say where
+  --trace, --inject, --stdin, --kernel, --kernel-args, --machine, --memory, --accel,
+  --timeout, --verbose   as for run
 
 Environment:
   UNIPACK_KERNEL         use this kernel ELF instead of the built one
@@ -44,7 +63,21 @@ const RUN_OPTIONS = {
   memory: { type: 'string' },
   accel: { type: 'string' },
   timeout: { type: 'string' },
+  env: { type: 'string', short: 'e', multiple: true },
+  stdin: { type: 'boolean' },
+  trace: { type: 'boolean' },
+  inject: { type: 'string', multiple: true },
+  offline: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const BUILD_OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+  env: { type: 'string', short: 'e', multiple: true },
+  offline: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -136,6 +169,12 @@ function filePairs(words: readonly string[] | undefined): Array<{ host: string; 
   });
 }
 
+function checkInject(values: readonly string[] | undefined): void {
+  for (const i of values ?? []) {
+    if (!/^[a-z0-9_]+:[A-Z0-9]+(:\d+)?$/.test(i)) throw usage(`--inject takes SYSCALL:ERRNO[:NTH], e.g. openat:ENOENT; got "${i}"`);
+  }
+}
+
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
@@ -164,16 +203,19 @@ export async function cli(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'run': {
-      const { values, positionals } = parse(rest, RUN_OPTIONS);
+      const dash = rest.indexOf('--');
+      const appArgs = dash >= 0 ? rest.slice(dash + 1) : [];
+      const { values, positionals } = parse(dash >= 0 ? rest.slice(0, dash) : rest, RUN_OPTIONS);
       if (values.help) {
         process.stdout.write(HELP);
         return 0;
       }
-      if (positionals.length > 1) throw usage(`run takes one app directory; got ${positionals.join(' ')}`);
+      if (positionals.length > 1) throw usage(`run takes one app directory or image; got ${positionals.join(' ')} (arguments for the app go after --)`);
       const memory = positiveNumber('memory', values.memory);
       const timeout = positiveNumber('timeout', values.timeout);
       const machine = oneOf('machine', values.machine, ['microvm', 'q35'] as const);
       const accel = oneOf('accel', values.accel, ['tcg', 'kvm', 'auto'] as const);
+      checkInject(values.inject);
       const { run } = await import('./commands/run.js');
       const { createReporter } = await import('./reporter.js');
       const result = await run({
@@ -185,28 +227,51 @@ export async function cli(argv: string[]): Promise<number> {
         ...(accel ? { accel } : {}),
         ...(memory ? { memoryMiB: Math.round(memory) } : {}),
         ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
-        verbose: values.verbose ?? false,
-        stdin: process.stdin.isTTY ? 'ignore' : 'inherit',
+        ...(values.env ? { env: envPairs(values.env) } : {}),
+        ...(appArgs.length ? { args: appArgs } : {}),
+        trace: values.trace ?? false,
+        inject: values.inject ?? [],
+        offline: values.offline ?? false,
+        verbose: (values.verbose ?? false) || (values.trace ?? false),
+        stdin: values.stdin ? 'inherit' : 'auto',
         killOnSignals: true,
+        stdout: process.stdout,
+        stderr: process.stderr,
         reporter: createReporter({ quiet: values.quiet ?? false }),
       });
       return result.status;
     }
+    case 'build': {
+      const { values, positionals } = parse(rest, BUILD_OPTIONS);
+      if (values.help) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      if (positionals.length > 1) throw usage(`build takes one app directory; got ${positionals.join(' ')}`);
+      const { buildCommand } = await import('./commands/build.js');
+      await buildCommand({
+        ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.env ? { env: envPairs(values.env) } : {}),
+        offline: values.offline ?? false,
+        json: values.json ?? false,
+        quiet: values.quiet ?? false,
+      });
+      return 0;
+    }
     case 'exec': {
       const split = splitAtProgram(rest, EXEC_OPTIONS);
       const { values } = parse(split.ours, EXEC_OPTIONS);
-      if (values.help || split.program.length === 0) {
+      if (values.help) {
         process.stdout.write(HELP);
-        if (values.help) return 0;
-        throw usage('exec needs a program: unipack exec <program> [args...]');
+        return 0;
       }
+      if (split.program.length === 0) throw usage('exec needs a program: unipack exec <program> [args...]');
       const memory = positiveNumber('memory', values.memory);
       const timeout = positiveNumber('timeout', values.timeout);
       const machine = oneOf('machine', values.machine, ['microvm', 'q35'] as const);
       const accel = oneOf('accel', values.accel, ['tcg', 'kvm', 'auto'] as const);
-      for (const i of values.inject ?? []) {
-        if (!/^[a-z0-9_]+:[A-Z0-9]+(:\d+)?$/.test(i)) throw usage(`--inject takes SYSCALL:ERRNO[:NTH], e.g. openat:ENOENT; got "${i}"`);
-      }
+      checkInject(values.inject);
       const env = values.env ? { ...(await import('./commands/exec.js')).DEFAULT_EXEC_ENV, ...envPairs(values.env) } : undefined;
       const { exec } = await import('./commands/exec.js');
       const { createReporter } = await import('./reporter.js');

@@ -40,7 +40,7 @@ export {
   type RootfsResult,
 } from './image/rootfs.js';
 export { exec, findProgram, DEFAULT_EXEC_ENV, type ExecOptions, type ExecResult } from './commands/exec.js';
-export { bootImage, kernelCmdline, netArgs, type BootImageOptions, type PortForward, type StdinOption } from './boot-image.js';
+export { bootImage, printRunNotes, kernelCmdline, netArgs, type BootImageOptions, type PortForward, type StdinOption } from './boot-image.js';
 export { frameChunk, frameData, framer, stdinHasData } from './vm/stdin.js';
 export {
   loadManifest,
@@ -52,3 +52,5 @@ export {
 } from './manifest/index.js';
 export { resolveRuntime, cachedRuntimes, type ResolvedRuntime, type ResolveRuntimeOptions } from './runtime/index.js';
 export { collectApp, productionTree, addonLibraries, APP_DIR, type CollectResult, type CollectOptions, type AddonReport } from './bundle/index.js';
+export { build, appArgv, buildSummary, IMAGE_NODE, BASE_ENV, type BuildOptions, type BuildResult } from './build.js';
+export { buildCommand, buildJson, type BuildCommandOptions } from './commands/build.js';

@@ -28,12 +28,22 @@ describe('unipack CLI', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const h = unipack(['--help']);
     expect(h.status).toBe(0);
-    expect(h.stdout).toContain('unipack run [dir]');
-    expect(h.stdout).toContain('boots the bare kernel only');
+    expect(h.stdout).toContain('unipack run [dir|image.tar]');
+    expect(h.stdout).toContain('unipack build [dir]');
+    expect(h.stdout).toContain('unipack exec [options] <program>');
   });
 
   test('usage errors exit 2 with a code and a hint on stderr', () => {
-    for (const args of [['frobnicate'], ['run', '--machine', 'pc'], ['run', '--memory', '-1'], ['run', '--no-such-flag']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['run', '--machine', 'pc'],
+      ['run', '--memory', '-1'],
+      ['run', '--no-such-flag'],
+      ['exec'],
+      ['exec', '--inject', 'nonsense', 'true'],
+      ['exec', '-e', 'NOEQUALS', 'true'],
+      ['build', 'a', 'b'],
+    ]) {
       const r = unipack(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
@@ -99,5 +109,19 @@ describe('unipack CLI', () => {
     const j = JSON.parse(r.stdout) as { linkage: string; libraries: Array<{ name: string }> };
     expect(j.linkage).toBe('dynamic');
     expect(j.libraries.map((l) => l.name)).toContain('libc.so.6');
+  });
+
+  test('build --json: the image description on stdout, nothing else', () => {
+    const out = join(repoRoot, '.unipack', 'test-cli-hello.tar');
+    const r = unipack(['build', 'examples/hello', '-o', out, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { image: string; size: number; runtime: { source: string }; boot: { argv: string[]; cwd: string } };
+    expect(j.image).toBe(out);
+    expect(j.size).toBeGreaterThan(1 << 20);
+    expect(j.boot.argv).toEqual(['/usr/bin/node', '/app/index.js']);
+    expect(j.boot.cwd).toBe('/app');
+    const plain = unipack(['build', 'examples/hello', '-o', out]);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toMatch(/✓ built .*test-cli-hello\.tar \(\d+\.\d MiB, \d+ files, node \d+\.\d+\.\d+ from the host\)/);
   });
 });

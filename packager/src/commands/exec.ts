@@ -5,7 +5,7 @@
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, posix, resolve } from 'node:path';
-import { bootImage, type StdinOption } from '../boot-image.js';
+import { bootImage, printRunNotes, type StdinOption } from '../boot-image.js';
 import { ErrorCode, UnipackError } from '../errors.js';
 import { buildRootfs, type RootfsResult } from '../image/rootfs.js';
 import { entriesFromDir, type ImageEntry } from '../image/tar-writer.js';
@@ -150,12 +150,14 @@ export async function exec(opts: ExecOptions): Promise<ExecResult> {
         ...(opts.stdout ? { stdout: opts.stdout } : {}),
         ...(opts.stderr ? { stderr: opts.stderr } : {}),
         ...(opts.notes ? { notes: opts.notes } : {}),
+        deferNotes: true,
       });
     } catch (e) {
       phase.fail();
       throw e;
     }
     phase.done(`→ exit ${vm.status}`);
+    printRunNotes(vm, { ...(opts.notes ? { notes: opts.notes } : {}), verbose: opts.verbose ?? false, ...(keep ? { logFile: join(workDir, 'kernel.log') } : {}) });
     if (keep) reporter.info(`kept ${workDir} (rootfs.tar, kernel.log)`);
     return { status: vm.status, vm, image, program, ...(keep ? { workDir } : {}) };
   } finally {

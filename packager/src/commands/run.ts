@@ -1,8 +1,12 @@
-// `unipack run [dir]`: boot an app as a unikernel and exit with its status. Image building is
-// not there yet, so today this boots the bare kernel (what --kernel-only asks for) with the
-// given kernel command line; the app directory is only checked to exist.
+// `unipack run [dir|image.tar]`: builds the app's image (build.ts; into <app>/.unipack/rootfs.tar)
+// or takes a built one, boots it (boot-image.ts) and exits with the app's status. The app's
+// stdout/stderr are ours byte for byte; stdin is forwarded (framed) when it is a pipe or a file;
+// ports declared in the manifest are forwarded with QEMU user networking. --kernel-only boots
+// the bare kernel without an image (kernel diagnostics).
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { bootImage, printRunNotes, type PortForward, type StdinOption } from '../boot-image.js';
+import { build, buildSummary, type BuildResult } from '../build.js';
 import { ErrorCode, UnipackError } from '../errors.js';
 import { defaultKernelPath } from '../paths.js';
 import { createReporter, type Reporter } from '../reporter.js';
@@ -11,9 +15,9 @@ import { unsupportedSummary } from '../vm/kernel-log.js';
 import type { Accel, Machine } from '../vm/qemu-args.js';
 
 export interface RunOptions {
-  /** The app directory (package.json beside it); default the current directory. */
+  /** The app directory (package.json beside it) or a built image (.tar); default the current directory. */
   dir?: string;
-  /** Boot the kernel without an image. Forced on until image building exists. */
+  /** Boot the kernel without an image. */
   kernelOnly?: boolean;
   /** Kernel ELF; default $UNIPACK_KERNEL or the built kernel/build/kernel.elf. */
   kernel?: string;
@@ -23,15 +27,27 @@ export interface RunOptions {
   memoryMiB?: number;
   accel?: Accel;
   timeoutMs?: number;
+  /** More environment for the app. */
+  env?: Record<string, string>;
+  /** Arguments after the manifest's. */
+  args?: string[];
+  /** `unipack.trace=syscalls`. */
+  trace?: boolean;
+  inject?: string[];
+  /** Only the host's node and cached runtimes. */
+  offline?: boolean;
   /** Stream the kernel log to stderr. */
   verbose?: boolean;
-  stdin?: 'ignore' | 'inherit';
+  /** 'auto' forwards this process's stdin when it is a pipe or a file. */
+  stdin?: StdinOption;
   /** Kill QEMU on SIGINT/SIGTERM (the CLI sets this). */
   killOnSignals?: boolean;
   reporter?: Reporter;
-  /** Where the app's output goes; default this process's stdout/stderr. */
+  /** Where the app's output goes; without them it is collected into the result's vm. */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** unipack's notes after the run (log tail, unsupported calls); default process.stderr. */
+  notes?: NodeJS.WritableStream;
 }
 
 export interface RunResult {
@@ -39,40 +55,104 @@ export interface RunResult {
   status: number;
   vm: RunVmResult;
   runDir: string;
+  build?: BuildResult;
 }
 
 const KEEP_RUNS = 10;
 
 export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const reporter = opts.reporter ?? createReporter();
-  const stdout = opts.stdout ?? process.stdout;
-  const stderr = opts.stderr ?? process.stderr;
-  const appDir = resolve(opts.dir ?? '.');
-  if (!existsSync(appDir) || !statSync(appDir).isDirectory()) {
-    throw new UnipackError(ErrorCode.APP_MISSING, `app directory not found: ${appDir}`);
+  const notes = opts.notes ?? process.stderr;
+  const target = resolve(opts.dir ?? '.');
+  if (!existsSync(target)) throw new UnipackError(ErrorCode.APP_MISSING, `app directory not found: ${target}`);
+  const isImage = statSync(target).isFile();
+  if (isImage && !target.endsWith('.tar')) {
+    throw new UnipackError(ErrorCode.APP_MISSING, `${target} is neither an app directory nor an image (.tar)`);
   }
-  if (!opts.kernelOnly) {
-    reporter.info('building images is not implemented yet: booting the bare kernel (as with --kernel-only)');
+  if (opts.kernelOnly) return runKernelOnly(opts, isImage ? dirname(target) : target, reporter, notes);
+
+  let image = target;
+  let built: BuildResult | undefined;
+  let ports: PortForward[] = [];
+  let machine = opts.machine;
+  let memoryMiB = opts.memoryMiB;
+  let trace = opts.trace ?? false;
+  const kernelArgs = opts.kernelArgs ? opts.kernelArgs.split(/\s+/).filter(Boolean) : [];
+  if (isImage) {
+    if (opts.env && Object.keys(opts.env).length > 0) {
+      throw new UnipackError(ErrorCode.USAGE, 'environment (-e) can only be given when building: the image holds it', {
+        hint: 'unipack build -e K=V … or unipack run <app dir> -e K=V',
+      });
+    }
+  } else {
+    built = await build({
+      dir: target,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.args ? { args: opts.args } : {}),
+      ...(opts.offline ? { offline: true } : {}),
+      reporter,
+    });
+    reporter.summary(buildSummary(built));
+    image = built.image;
+    ports = built.manifest.ports;
+    machine ??= built.manifest.machine;
+    memoryMiB ??= built.manifest.memoryMiB;
+    trace ||= built.manifest.kernel.trace === 'syscalls';
+    kernelArgs.unshift(...built.manifest.kernel.args);
   }
 
+  const runDir = newRunDir(isImage ? dirname(target) : target);
+  const phase = reporter.phase(`boot ${machine ?? 'microvm'}`);
+  let vm: RunVmResult;
+  try {
+    vm = await bootImage({
+      image,
+      ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
+      ...(machine ? { machine } : {}),
+      ...(memoryMiB ? { memoryMiB } : {}),
+      ...(opts.accel ? { accel: opts.accel } : {}),
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      stdin: opts.stdin ?? 'ignore',
+      trace,
+      inject: opts.inject ?? [],
+      kernelArgs,
+      ports,
+      verbose: opts.verbose ?? false,
+      logFile: join(runDir, 'kernel.log'),
+      killOnSignals: opts.killOnSignals ?? false,
+      ...(opts.stdout ? { stdout: opts.stdout } : {}),
+      ...(opts.stderr ? { stderr: opts.stderr } : {}),
+      notes,
+      deferNotes: true,
+    });
+  } catch (e) {
+    phase.fail();
+    throw e;
+  }
+  phase.done(`→ ${describe(vm)}`);
+  printRunNotes(vm, { notes, verbose: opts.verbose ?? false, logFile: join(runDir, 'kernel.log') });
+  return { status: vm.status, vm, runDir, ...(built ? { build: built } : {}) };
+}
+
+/** The bare kernel, no image: kernel diagnostics (--kernel-args is its whole command line). */
+async function runKernelOnly(opts: RunOptions, appDir: string, reporter: Reporter, notes: NodeJS.WritableStream): Promise<RunResult> {
   const runDir = newRunDir(appDir);
-  const kernel = opts.kernel ?? defaultKernelPath();
   const phase = reporter.phase(`boot ${opts.machine ?? 'microvm'}`);
   let vm: RunVmResult;
   try {
     vm = await runVm({
-      kernel,
+      kernel: opts.kernel ?? defaultKernelPath(),
       cmdline: opts.kernelArgs ?? '',
       machine: opts.machine ?? 'microvm',
       memoryMiB: opts.memoryMiB ?? 256,
       accel: opts.accel ?? 'auto',
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-      stdin: opts.stdin ?? 'ignore',
+      stdin: opts.stdin === 'auto' || opts.stdin === 'inherit' ? 'inherit' : 'ignore',
       killOnSignals: opts.killOnSignals ?? false,
       logFile: join(runDir, 'kernel.log'),
-      onStdout: (b) => stdout.write(b),
-      onStderr: (b) => stderr.write(b),
-      ...(opts.verbose ? { onLog: (line: string) => stderr.write(`${line}\n`) } : {}),
+      ...(opts.stdout ? { onStdout: (b: Buffer) => opts.stdout!.write(b) } : {}),
+      ...(opts.stderr ? { onStderr: (b: Buffer) => opts.stderr!.write(b) } : {}),
+      ...(opts.verbose ? { onLog: (line: string) => notes.write(`${line}\n`) } : {}),
     });
   } catch (e) {
     phase.fail();
@@ -80,10 +160,10 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   }
   phase.done(`→ ${describe(vm)}`);
   if ((vm.panic || vm.signal !== undefined) && !opts.verbose) {
-    stderr.write(`unipack: kernel log (last lines, full log in ${join(runDir, 'kernel.log')}):\n${logTail(vm.log)}\n`);
+    notes.write(`unipack: kernel log (last lines, full log in ${join(runDir, 'kernel.log')}):\n${logTail(vm.log)}\n`);
   }
   const summary = unsupportedSummary(vm.records);
-  if (summary) stderr.write(`${summary}\n`);
+  if (summary) notes.write(`${summary}\n`);
   return { status: vm.status, vm, runDir };
 }
 
