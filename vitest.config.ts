@@ -44,6 +44,27 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        // Node scripts with the host's node and in the unikernel (`unipack run`).
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          globalSetup: ['test/boot/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        // The smoke subset on q35 (virtio-pci, SeaBIOS): the same suites, fewer cases.
+        test: {
+          name: 'smoke:q35',
+          include: ['test/abi/abi.test.ts', 'test/abi/coreutils.test.ts', 'test/node/node.test.ts'],
+          globalSetup: ['test/abi/global-setup.ts'],
+          env: { UNIPACK_TEST_MACHINE: 'q35', UNIPACK_SMOKE: '1' },
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
       // A TCG guest competing for the two cores loses timer ticks, so each timing suite is a
       // project of its own in its own group: groups run one after the other, and a group
       // with one file runs nothing beside it.

@@ -1,0 +1,31 @@
+// Node scripts (test/node/scripts/*.mjs) with the host's node and in the unikernel through
+// `unipack run`: stdout and exit status must be the same. Each script is a small app of its own;
+// the table below gives the arguments and environment of those that take some.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { explain } from '../helpers/guest.js';
+import { runNodeCase, type NodeCase } from '../helpers/guest-node.js';
+
+const machine = process.env.UNIPACK_TEST_MACHINE === 'q35' ? 'q35' : 'microvm';
+const SCRIPTS = join(import.meta.dirname, 'scripts');
+const EXTRA: Record<string, Partial<NodeCase>> = {
+  'argv-env': { args: ['5', 'two words', '', '--flag=x'], env: { FOO: 'bar', EMPTY: '' } },
+};
+/** A subset for the q35 smoke run (UNIPACK_TEST_MACHINE=q35 UNIPACK_SMOKE=1). */
+const SMOKE = new Set(['console', 'fs-tmp', 'crypto', 'workers']);
+
+const scripts = readdirSync(SCRIPTS)
+  .filter((f) => f.endsWith('.mjs'))
+  .map((f) => f.replace(/\.mjs$/, ''))
+  .filter((n) => !process.env.UNIPACK_SMOKE || SMOKE.has(n))
+  .sort();
+
+describe(`Node scripts, host vs unikernel (${machine})`, () => {
+  test.each(scripts)('%s', async (name) => {
+    const c: NodeCase = { source: readFileSync(join(SCRIPTS, `${name}.mjs`), 'utf8'), name, ...EXTRA[name] };
+    const { host, guest } = await runNodeCase(c, { machine });
+    expect(guest.stdout, explain(host, guest)).toBe(host.stdout);
+    expect(guest.status, explain(host, guest)).toBe(host.status);
+  });
+});

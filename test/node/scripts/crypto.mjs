@@ -1,0 +1,22 @@
+// Hashes, HMAC, ciphers, key derivation, signatures with fixed inputs; randomness by shape.
+import crypto from 'node:crypto';
+for (const alg of ['md5', 'sha1', 'sha256', 'sha512', 'sha3-256']) console.log(alg, crypto.createHash(alg).update('unipack').digest('hex'));
+console.log(crypto.createHmac('sha256', 'key').update('data').digest('base64'));
+console.log(crypto.pbkdf2Sync('pw', 'salt', 1000, 32, 'sha256').toString('hex'));
+console.log(crypto.scryptSync('pw', 'salt', 16).toString('hex'));
+const key = Buffer.alloc(32, 1);
+const iv = Buffer.alloc(12, 2);
+const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+const enc = Buffer.concat([c.update('secret message'), c.final()]);
+console.log(enc.toString('hex'), c.getAuthTag().toString('hex'));
+const d = crypto.createDecipheriv('aes-256-gcm', key, iv);
+d.setAuthTag(c.getAuthTag());
+console.log(Buffer.concat([d.update(enc), d.final()]).toString());
+const seed = Buffer.alloc(32, 3);
+const priv = crypto.createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+const sig = crypto.sign(null, Buffer.from('msg'), priv);
+console.log(sig.toString('hex'), crypto.verify(null, Buffer.from('msg'), crypto.createPublicKey(priv), sig));
+console.log(crypto.randomBytes(16).length, /^[0-9a-f-]{36}$/.test(crypto.randomUUID()), crypto.getRandomValues(new Uint8Array(4)).length);
+console.log(crypto.getHashes().includes('sha256'), crypto.timingSafeEqual(Buffer.from('a'), Buffer.from('a')));
+const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode('webcrypto'));
+console.log(Buffer.from(digest).toString('hex'));
