@@ -7,7 +7,7 @@ import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { APP_DIR, collectApp, type CollectResult } from './bundle/index.js';
 import { ErrorCode, UnipackError } from './errors.js';
-import { buildRootfs, type RootfsResult } from './image/rootfs.js';
+import { buildRootfs, type BootConfig, type RootfsResult } from './image/rootfs.js';
 import { loadManifest, type ResolvedManifest } from './manifest/index.js';
 import { createReporter, type Reporter } from './reporter.js';
 import { resolveRuntime } from './runtime/index.js';
@@ -138,6 +138,8 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
         env: { ...BASE_ENV, ...m.env, ...(opts.env ?? {}) },
         cwd: APP_DIR,
         hostname: m.hostname ?? m.name,
+        mounts: m.mounts,
+        ...bootNet(m.network),
       },
       out,
       ...(opts.mtime !== undefined ? { mtime: opts.mtime } : {}),
@@ -159,6 +161,15 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
     deps: app.deps,
     durationMs: performance.now() - start,
   };
+}
+
+/** The manifest's network as boot.json's `net` and the name servers for /etc/resolv.conf. */
+function bootNet(n: ResolvedManifest['network'] | undefined): Pick<BootConfig, 'net' | 'dns'> {
+  if (!n) return {};
+  const dns = n.dns.length > 0 ? { dns: n.dns } : {};
+  if (n.mode === 'none') return { net: { mode: 'none' }, ...dns };
+  if (n.address) return { net: { mode: 'static', address: n.address, ...(n.gateway ? { gateway: n.gateway } : {}) }, ...dns };
+  return dns;
 }
 
 export function mib(bytes: number): string {

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bench as boot } from './boot.mjs';
+import { bench as syscalls } from './syscalls.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const here = dirname(fileURLToPath(import.meta.url));
@@ -13,6 +14,7 @@ const results = {
   node: process.version,
   parts: {
     boot: await boot({ runs: smoke ? 1 : 10 }),
+    syscalls: await syscalls(smoke ? { n: 10_000, runs: 1 } : {}),
   },
 };
 const out = join(here, 'results', 'latest.json');

@@ -35,6 +35,12 @@ export interface BootConfig {
   env?: Record<string, string>;
   cwd?: string;
   hostname?: string;
+  /** Extra tmpfs mounts (size 0: no limit). */
+  mounts?: Array<{ path: string; sizeMiB: number }>;
+  /** The network: absent means DHCP when the VM has a NIC. */
+  net?: { mode: 'dhcp' | 'static' | 'none'; address?: string; gateway?: string };
+  /** Name servers for /etc/resolv.conf (default QEMU user networking's 10.0.2.3). */
+  dns?: string[];
 }
 
 export interface RootfsOptions {
@@ -67,7 +73,7 @@ export interface RootfsResult {
   /** Host real paths of the loader and libraries that went in, sorted. */
   libraries: string[];
   /** The boot configuration written to /.unipack/boot.json. */
-  boot: Required<Pick<BootConfig, 'argv' | 'env' | 'cwd' | 'hostname'>> & { exe?: string };
+  boot: Required<Pick<BootConfig, 'argv' | 'env' | 'cwd' | 'hostname'>> & Pick<BootConfig, 'exe' | 'mounts' | 'net'>;
 }
 
 type Node =
@@ -139,7 +145,7 @@ function same(a: Node, b: Node): boolean {
 }
 
 /** The generated /etc files (DESIGN.md boot contract): files-only NSS, root, QEMU's DNS. */
-export function etcFiles(hostname: string): ImageEntry[] {
+export function etcFiles(hostname: string, dns: readonly string[] = ['10.0.2.3']): ImageEntry[] {
   const text = (path: string, s: string): ImageEntry => ({ type: 'file', path, source: Buffer.from(s) });
   return [
     text('/etc/hosts', `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`),
@@ -148,7 +154,7 @@ export function etcFiles(hostname: string): ImageEntry[] {
     text('/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n'),
     text('/etc/group', 'root:x:0:\nnogroup:x:65534:\n'),
     // QEMU user networking's DNS forwarder.
-    text('/etc/resolv.conf', 'nameserver 10.0.2.3\n'),
+    text('/etc/resolv.conf', dns.map((d) => `nameserver ${d}\n`).join('')),
     text('/etc/hostname', `${hostname}\n`),
   ];
 }
@@ -296,7 +302,7 @@ export function buildRootfs(opts: RootfsOptions): RootfsResult {
   for (const d of opts.dirs ?? []) {
     if (!tree.has(d)) tree.add(d, { type: 'dir', origin: 'dirs' });
   }
-  for (const e of etcFiles(hostname)) {
+  for (const e of etcFiles(hostname, opts.boot.dns && opts.boot.dns.length > 0 ? opts.boot.dns : undefined)) {
     if (!tree.has(e.path)) tree.add(e.path, { ...(e as Extract<ImageEntry, { type: 'file' }>), origin: 'generated' });
   }
 
@@ -313,6 +319,8 @@ export function buildRootfs(opts: RootfsOptions): RootfsResult {
     env: opts.boot.env ?? {},
     cwd: opts.boot.cwd ?? '/',
     hostname,
+    ...(opts.boot.mounts && opts.boot.mounts.length > 0 ? { mounts: opts.boot.mounts } : {}),
+    ...(opts.boot.net ? { net: opts.boot.net } : {}),
   };
   tree.add('/.unipack/boot.json', { type: 'file', source: Buffer.from(`${JSON.stringify(boot, null, 2)}\n`), origin: 'generated' });
 
