@@ -517,6 +517,13 @@ static int tcp_sock_getsockopt(struct socket *s, int level, int name, void *val,
 	int v;
 	int err = 0;
 	uint64_t fl = net_lock();
+	if (level == SOL_SOCKET && name == SO_ERROR) {
+		v = pcb->error;
+		pcb->error = 0;
+		memcpy(val, &v, sizeof(v));
+		*len = sizeof(v);
+		goto out;
+	}
 	if (level == SOL_IP) {
 		uint32_t mtu = pcb->state == TCP_CLOSE || pcb->state == TCP_LISTEN ? 0 : ipv4_mtu_for(pcb->raddr);
 		err = ip_getsockopt(pcb->ttl, pcb->tos, mtu, name, val, len);
@@ -632,8 +639,9 @@ struct ifreq_k { char name[16]; union { struct linux_sockaddr_in sin; struct lin
 _Static_assert(sizeof(struct ifreq_k) == 40, "struct ifreq");
 struct ifconf_k { int32_t len; uint32_t pad; uint64_t buf; };
 
-/* The interface ioctls of netdevice(7) that old code still uses. */
-static long inet_ioctl(struct socket *s, unsigned long req, uint64_t arg)
+/* The interface ioctls of netdevice(7) that old code and if_nametoindex(3)
+ * still use; any socket answers them (Linux sock_ioctl -> dev_ioctl). */
+long netdev_ioctl(unsigned long req, uint64_t arg)
 {
 	if (req == SIOCGIFCONF) {
 		struct ifconf_k ic;
@@ -918,6 +926,15 @@ static int udp_sock_setsockopt(struct socket *s, int level, int name, const void
 static int udp_sock_getsockopt(struct socket *s, int level, int name, void *val, uint32_t *len)
 {
 	struct udp_pcb *u = upcb(s);
+	if (level == SOL_SOCKET && name == SO_ERROR) {
+		uint64_t fl = net_lock();
+		int v = u->error;
+		u->error = 0;
+		net_unlock(fl);
+		memcpy(val, &v, sizeof(v));
+		*len = sizeof(v);
+		return 0;
+	}
 	if (level != SOL_IP)
 		return -EOPNOTSUPP;
 	uint64_t fl = net_lock();
@@ -977,12 +994,12 @@ static long tcp_sock_ioctl(struct socket *s, unsigned long req, uint64_t arg)
 		int v = (int)(req == SIOCOUTQ ? pcb->slen : pcb->slen - (pcb->snd_nxt - pcb->snd_buf_seq));
 		return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}
-	return inet_ioctl(s, req, arg);
+	return -ENOTTY;
 }
 
 static long udp_sock_ioctl(struct socket *s, unsigned long req, uint64_t arg)
 {
-	return inet_ioctl(s, req, arg);
+	return -ENOTTY;
 }
 
 static const struct sock_ops udp_ops = {

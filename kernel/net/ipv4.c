@@ -41,11 +41,14 @@ uint32_t ipv4_source_for(uint32_t dst)
 	return n->addr;
 }
 
+/* An IPv4 packet is at most 65535 bytes (tot_len is 16 bits), even on lo's 65536-byte MTU. */
 uint32_t ipv4_mtu_for(uint32_t dst)
 {
 	uint32_t nh;
 	struct netif *n = route_lookup(dst, &nh);
-	return n ? n->mtu : 0;
+	if (!n)
+		return 0;
+	return n->mtu > 65535 ? 65535 : n->mtu;
 }
 
 static void build_header(uint8_t *h, uint32_t tot, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t tos,
@@ -76,6 +79,11 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 	}
 	if (!src)
 		src = ipv4_source_for(dst);
+	if (p->len > 65535 - IP_HLEN) {
+		ip_stats.OutDiscards++;
+		pkt_free(p);
+		return -EMSGSIZE;
+	}
 	uint16_t id = ip_id++;
 	if (p->len + IP_HLEN <= n->mtu) {
 		uint8_t *h = pkt_push(p, IP_HLEN);

@@ -78,6 +78,8 @@ static long sock_nread(struct file *f)
 static long sock_ioctl(struct file *f, unsigned long req, uint64_t arg)
 {
 	struct socket *s = file_sock(f);
+	if (req >= 0x8910 && req <= 0x8940)   /* SIOCGIFNAME .. SIOCGIFINDEX and neighbours */
+		return netdev_ioctl(req, arg);
 	return s->ops->ioctl ? s->ops->ioctl(s, req, arg) : -ENOTTY;
 }
 
@@ -297,6 +299,11 @@ int socket_getsockopt(struct socket *s, int level, int name, void *val, uint32_t
 		v = s->error;
 		s->error = 0;
 		net_unlock(fl);
+		/* Protocols keep their own pending error (a refused connect). */
+		int pv = 0;
+		uint32_t pl = sizeof(pv);
+		if (!v && s->ops->getsockopt && s->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &pv, &pl) == 0)
+			v = pv;
 		break;
 	}
 	case SO_DEBUG: case SO_NO_CHECK: case SO_TIMESTAMP_OLD: case SO_PASSSEC: case SO_RXQ_OVFL:

@@ -248,6 +248,9 @@ int netlink_create(struct socket *s);
 /* socketpair(2) for AF_UNIX: both sockets exist already. */
 int unix_pair(struct socket *a, struct socket *b);
 
+/* SIOCGIF* interface queries (netdevice(7)) on a raw user argument. */
+long netdev_ioctl(unsigned long req, uint64_t arg);
+
 /* The global network lock (see above). */
 uint64_t net_lock(void);
 void net_unlock(uint64_t flags);

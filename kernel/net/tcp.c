@@ -1139,34 +1139,32 @@ relookup:;
 		send_syn(pcb, true);
 		goto drop;
 	}
-	/* First: is the segment in the window? (RFC 9293 3.10.7.4) */
+	/* First: is the segment in the window? Linux's tcp_sequence: it must
+	 * end at or after rcv_nxt and start at or before the right edge (a
+	 * zero-length segment at the edge counts, which RFC 9293's table
+	 * misses and which a full receive window needs for its ACKs). */
 	uint32_t seglen = sg.len + ((sg.flags & TCP_SYN) ? 1 : 0) + ((sg.flags & TCP_FIN) ? 1 : 0);
 	uint32_t wnd = pcb->rcap - pcb->rlen;
 	uint32_t nxt = pcb->rcv_nxt;
-	bool ok;
-	if (seglen == 0)
-		ok = wnd == 0 ? sg.seq == nxt : (SEQ_GEQ(sg.seq, nxt) && SEQ_LT(sg.seq, nxt + wnd)) || sg.seq == nxt;
-	else
-		ok = wnd > 0 && ((SEQ_GEQ(sg.seq, nxt) && SEQ_LT(sg.seq, nxt + wnd)) ||
-				 (SEQ_GEQ(sg.seq + seglen - 1, nxt) && SEQ_LT(sg.seq + seglen - 1, nxt + wnd)));
-	/* Old duplicates entirely below rcv_nxt are not "acceptable" but still get their ACK looked at. */
-	if (!ok && seglen && SEQ_LT(sg.seq + seglen, nxt + 1) && !(sg.flags & TCP_RST)) {
+	bool ok = SEQ_GEQ(sg.seq + seglen, nxt) && SEQ_LEQ(sg.seq, nxt + wnd);
+	if (!ok) {
 		tcp_stats.OutOfWindow++;
-		pcb->ack_now = true;
-		if (sg.flags & TCP_ACK) {
+		if (sg.flags & TCP_RST)
+			goto drop;
+		/* An old duplicate still carries a current ACK (a retransmission after our ACK was lost). */
+		if ((sg.flags & TCP_ACK) && SEQ_LT(sg.seq, nxt)) {
 			bool freed = false;
 			if (!process_ack(pcb, &sg, &freed) && freed)
 				goto drop;
 		}
-		tcp_output(pcb);
-		goto drop;
-	}
-	if (!ok) {
-		tcp_stats.OutOfWindow++;
-		if (!(sg.flags & TCP_RST)) {
+		/* Duplicate ACK, rate-limited for segments without data so two
+		 * stacks can never ACK each other's ACKs forever (Linux tcp_oow_rate_limited). */
+		uint64_t now = net_now_ms();
+		if (sg.len || now - pcb->last_oow_ack >= 500) {
+			pcb->last_oow_ack = now;
 			pcb->ack_now = true;
-			tcp_output(pcb);
 		}
+		tcp_output(pcb);
 		goto drop;
 	}
 	/* PAWS (RFC 7323 5). */

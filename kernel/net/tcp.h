@@ -108,6 +108,7 @@ struct tcp_pcb {
 	/* timers: deadlines in ms, 0 = off */
 	uint64_t t_rexmit, t_delack, t_keep, t_persist, t_2msl;
 	uint64_t last_rcv;
+	uint64_t last_oow_ack;        /* rate limit of duplicate ACKs for out-of-window segments */
 	uint32_t keep_probes, persist_backoff;
 	int error;                   /* pending SO_ERROR, positive errno */
 

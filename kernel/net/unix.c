@@ -95,7 +95,8 @@ long unix_proc_show(char *buf, size_t size)
 	return (long)o;
 }
 
-static struct unix_sock *us_new(struct socket *s)
+/* A unix_sock for s. Caller holds net_lock when locked is true. */
+static struct unix_sock *us_new(struct socket *s, bool locked)
 {
 	struct unix_sock *u = kzalloc(sizeof(*u));
 	if (!u)
@@ -103,10 +104,11 @@ static struct unix_sock *us_new(struct socket *s)
 	u->refs = 1;
 	u->sock = s;
 	s->proto = u;
-	uint64_t fl = net_lock();
+	uint64_t fl = locked ? 0 : net_lock();
 	u->all_next = unix_all;
 	unix_all = u;
-	net_unlock(fl);
+	if (!locked)
+		net_unlock(fl);
 	return u;
 }
 
@@ -118,7 +120,7 @@ int unix_create(struct socket *s)
 		return -EPROTONOSUPPORT;
 	s->protocol = 0;
 	s->ops = &unix_ops;
-	return us_new(s) ? 0 : -ENOMEM;
+	return us_new(s, false) ? 0 : -ENOMEM;
 }
 
 static bool connection_based(struct socket *s) { return s->type != SOCK_DGRAM; }
@@ -341,7 +343,7 @@ static int unix_connect(struct socket *s, const void *addr, uint32_t len)
 	}
 	/* The server side of the connection, handed out by accept. */
 	struct socket *ss = socket_alloc(AF_UNIX, s->type, 0, &unix_ops);
-	struct unix_sock *su = ss ? us_new(ss) : NULL;
+	struct unix_sock *su = ss ? us_new(ss, true) : NULL;
 	if (!su) {
 		if (ss) {
 			__atomic_fetch_sub(&socket_count, 1, __ATOMIC_RELAXED);

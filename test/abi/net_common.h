@@ -38,7 +38,7 @@ static const char *errname(int e)
 		{ ECONNABORTED, "ECONNABORTED" }, { ECONNRESET, "ECONNRESET" }, { ENOBUFS, "ENOBUFS" },
 		{ EISCONN, "EISCONN" }, { ENOTCONN, "ENOTCONN" }, { ETIMEDOUT, "ETIMEDOUT" },
 		{ ECONNREFUSED, "ECONNREFUSED" }, { EHOSTUNREACH, "EHOSTUNREACH" }, { EALREADY, "EALREADY" },
-		{ EINPROGRESS, "EINPROGRESS" },
+		{ EINPROGRESS, "EINPROGRESS" }, { ENODEV, "ENODEV" }, { EDOM, "EDOM" },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].n == e)
