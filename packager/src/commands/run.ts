@@ -79,9 +79,9 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   let trace = opts.trace ?? false;
   const kernelArgs = opts.kernelArgs ? opts.kernelArgs.split(/\s+/).filter(Boolean) : [];
   if (isImage) {
-    if (opts.env && Object.keys(opts.env).length > 0) {
-      throw new UnipackError(ErrorCode.USAGE, 'environment (-e) can only be given when building: the image holds it', {
-        hint: 'unipack build -e K=V … or unipack run <app dir> -e K=V',
+    if ((opts.env && Object.keys(opts.env).length > 0) || (opts.args && opts.args.length > 0)) {
+      throw new UnipackError(ErrorCode.USAGE, 'environment (-e) and arguments can only be given when building: the image holds them', {
+        hint: 'unipack run <app dir> -e K=V -- args',
       });
     }
   } else {
