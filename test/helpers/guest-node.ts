@@ -20,6 +20,8 @@ export interface NodeCase {
   name?: string;
   /** unipack.yaml contents, if any. */
   manifest?: string;
+  /** stdin for the app (framed to the guest, piped on the host). */
+  input?: string;
 }
 
 export interface NodeRun {
@@ -81,8 +83,18 @@ export async function runAppInGuest(
 export async function runNodeCase(c: NodeCase, o: { machine?: Machine; keep?: boolean } = {}): Promise<NodeRun> {
   const dir = writeApp(c);
   try {
-    const host = await runOnHost(process.execPath, ['index.mjs', ...(c.args ?? [])], { cwd: dir, env: appEnv(c.env), timeoutMs: 60_000 });
-    const guest = await runAppInGuest(dir, { ...(c.args ? { args: c.args } : {}), ...(c.env ? { env: c.env } : {}), ...(o.machine ? { machine: o.machine } : {}) });
+    const host = await runOnHost(process.execPath, ['index.mjs', ...(c.args ?? [])], {
+      cwd: dir,
+      env: appEnv(c.env),
+      timeoutMs: 60_000,
+      ...(c.input !== undefined ? { input: c.input } : {}),
+    });
+    const guest = await runAppInGuest(dir, {
+      ...(c.args ? { args: c.args } : {}),
+      ...(c.env ? { env: c.env } : {}),
+      ...(o.machine ? { machine: o.machine } : {}),
+      ...(c.input !== undefined ? { stdin: { data: c.input } } : {}),
+    });
     return { host, guest, dir };
   } finally {
     if (!o.keep) rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ const machine = process.env.UNIPACK_TEST_MACHINE === 'q35' ? 'q35' : 'microvm';
 const SCRIPTS = join(import.meta.dirname, 'scripts');
 const EXTRA: Record<string, Partial<NodeCase>> = {
   'argv-env': { args: ['5', 'two words', '', '--flag=x'], env: { FOO: 'bar', EMPTY: '' } },
+  // short: a longer input meets the kernel's COM1 receive bug (see coreutils.test.ts)
+  stdin: { input: `first line\nsecond ÿ line\n${Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n')}\nlast` },
 };
 /** A subset for the q35 smoke run (UNIPACK_TEST_MACHINE=q35 UNIPACK_SMOKE=1). */
 const SMOKE = new Set(['console', 'fs-tmp', 'crypto', 'workers']);
