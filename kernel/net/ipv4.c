@@ -106,7 +106,8 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 		}
 		memcpy(pkt_put(f, len), p->data + off, len);
 		uint16_t frag = (uint16_t)(off / 8) | (off + len < p->len ? IP_MF : 0);
-		build_header(pkt_push(f, IP_HLEN), f->len, id, frag, ttl, tos, proto, src, dst);
+		uint8_t *fh = pkt_push(f, IP_HLEN);
+		build_header(fh, f->len, id, frag, ttl, tos, proto, src, dst);
 		ip_stats.FragCreates++;
 		err = n->output(n, f, nh);
 		if (err)
