@@ -183,3 +183,23 @@ long sys_mlock(uint64_t addr, uint64_t len) { return 0; }
 long sys_munlock(uint64_t addr, uint64_t len) { return 0; }
 long sys_mlockall(int flags) { return flags & ~7 ? -EINVAL : 0; }
 long sys_munlockall(void) { return 0; }
+
+/* Memory protection keys: we do not enable PKU (CR4.PKE stays clear), so
+ * these behave as Linux does on a CPU without it: no key can be allocated
+ * (ENOSPC), and pkey_mprotect accepts only key -1, which is plain mprotect.
+ * V8 then protects wasm code without keys. */
+long sys_pkey_alloc(unsigned long flags, unsigned long init_rights)
+{
+	if (flags || init_rights > 3)
+		return -EINVAL;
+	return -ENOSPC;
+}
+
+long sys_pkey_free(int pkey) { return -EINVAL; }
+
+long sys_pkey_mprotect(uint64_t addr, uint64_t len, unsigned long prot, int pkey)
+{
+	if (pkey != -1)
+		return -EINVAL;
+	return sys_mprotect(addr, len, prot);
+}
