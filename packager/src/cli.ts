@@ -1,4 +1,5 @@
 // The command line: flags → options object → API call. The only file that calls process.exit.
+import { existsSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ErrorCode, UnipackError, formatBug, formatUserError, isUnipackError, unipackVersion } from './errors.js';
@@ -6,6 +7,7 @@ import { ErrorCode, UnipackError, formatBug, formatUserError, isUnipackError, un
 const HELP = `unipack — run unmodified Node.js apps as unikernels
 
 Usage:
+  unipack <dir> [options]         the same as unipack run <dir>
   unipack run [dir|image.tar] [options] [-- args]
                                   build the app's image (or take a built one), boot it in
                                   QEMU and exit with the app's status
@@ -190,6 +192,8 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
   return n;
 }
 
+const COMMANDS = new Set(['run', 'build', 'exec', 'inspect', 'init']);
+
 /** Runs the CLI; returns the process exit code. */
 export async function cli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -200,6 +204,10 @@ export async function cli(argv: string[]): Promise<number> {
   if (command === '--version' || command === '-V') {
     process.stdout.write(`${unipackVersion()}\n`);
     return 0;
+  }
+  // `unipack ./my-app [options]` = `unipack run ./my-app [options]` (an app directory, not a command)
+  if (!COMMANDS.has(command) && !command.startsWith('-') && existsSync(command) && statSync(command).isDirectory()) {
+    return cli(['run', ...argv]);
   }
   switch (command) {
     case 'run': {
