@@ -61,3 +61,13 @@ describe('argument handling', () => {
     expect(() => appArgv({ dir: '/src/app', args: [] })).toThrow(/no entry point/);
   });
 });
+
+describe('exec image paths', () => {
+  test('a program under a directory the kernel mounts over goes to /usr/local/bin', async () => {
+    const { imagePathFor, fileEntries } = await import('../../packager/src/commands/exec.js');
+    expect(imagePathFor('/usr/bin/ls')).toBe('/usr/bin/ls');
+    expect(imagePathFor('/tmp/build/prog')).toBe('/usr/local/bin/prog');
+    expect(imagePathFor('/tmpfoo/prog')).toBe('/tmpfoo/prog');
+    expect(() => fileEntries([{ host: '/etc/hostname', image: '/tmp/x' }])).toThrow(/mounts over/);
+  });
+});

@@ -4,7 +4,7 @@
 // Nothing is cached: the image goes to a temporary directory that is removed afterwards.
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join, posix, resolve } from 'node:path';
+import { basename, delimiter, isAbsolute, join, posix, resolve } from 'node:path';
 import { bootImage, printRunNotes, type StdinOption } from '../boot-image.js';
 import { ErrorCode, UnipackError } from '../errors.js';
 import { buildRootfs, type RootfsResult } from '../image/rootfs.js';
@@ -87,6 +87,15 @@ export function findProgram(name: string, pathEnv = process.env.PATH ?? ''): str
   throw new UnipackError(ErrorCode.APP_MISSING, `program "${name}" not found on PATH`, { hint: 'give its path, e.g. ./prog' });
 }
 
+/** Directories the kernel mounts over the image (tmpfs, devfs, procfs): nothing packed there is seen. */
+export const SHADOWED_DIRS = ['/tmp', '/dev', '/proc'];
+
+/** Where a program goes in the image: its own path, unless the kernel mounts over that. */
+export function imagePathFor(program: string): string {
+  const shadowed = SHADOWED_DIRS.some((d) => program === d || program.startsWith(`${d}/`));
+  return shadowed ? posix.join('/usr/local/bin', basename(program)) : program;
+}
+
 /** `--files host:image` entries: a directory is added recursively, a file as it is. */
 export function fileEntries(files: ReadonlyArray<{ host: string; image: string }>): ImageEntry[] {
   const out: ImageEntry[] = [];
@@ -94,6 +103,12 @@ export function fileEntries(files: ReadonlyArray<{ host: string; image: string }
     const host = resolve(f.host);
     if (!existsSync(host)) throw new UnipackError(ErrorCode.APP_MISSING, `--files: ${host} not found`);
     const image = posix.normalize(`/${f.image}`);
+    const under = SHADOWED_DIRS.find((d) => image === d || image.startsWith(`${d}/`));
+    if (under) {
+      throw new UnipackError(ErrorCode.USAGE, `--files: ${image} is under ${under}, which the kernel mounts over: the file would not be seen`, {
+        hint: 'put it elsewhere, e.g. --files host:/data/…',
+      });
+    }
     const st = statSync(host);
     if (st.isDirectory()) out.push({ type: 'dir', path: image, mode: st.mode }, ...entriesFromDir(host, image));
     else out.push({ type: 'file', path: image, source: host, mode: st.mode });
@@ -104,7 +119,7 @@ export function fileEntries(files: ReadonlyArray<{ host: string; image: string }
 export async function exec(opts: ExecOptions): Promise<ExecResult> {
   const reporter = opts.reporter ?? createReporter({ quiet: true });
   const program = findProgram(opts.program);
-  const imagePath = program;
+  const imagePath = imagePathFor(program);
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'unipack-exec-'));
   const keep = opts.keep || opts.workDir !== undefined;
   try {
