@@ -256,7 +256,7 @@ static bool tcp_writable(void *arg)
 		return true;
 	if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECV)
 		return false;
-	return pcb->slen < pcb->scap;
+	return tcp_send_space(pcb) > 0;
 }
 
 static long tcp_sock_sendmsg(struct socket *s, struct kmsg *m, int flags)

@@ -340,7 +340,9 @@ void tcp_output(struct tcp_pcb *pcb)
 		if (off > pcb->slen)
 			break;   /* the FIN is out */
 		uint32_t unsent = pcb->slen - off;
-		uint32_t wnd = MIN(pcb->snd_wnd, pcb->cwnd);
+		/* Limited Transmit (RFC 3042): the first two duplicate ACKs each let one new segment out. */
+		uint32_t lt = !pcb->in_recovery && pcb->dupacks < 3 ? pcb->dupacks * pcb->mss : 0;
+		uint32_t wnd = MIN(pcb->snd_wnd, pcb->cwnd + lt);
 		uint32_t inflight = pcb->snd_nxt - pcb->snd_una;
 		uint32_t usable = wnd > inflight ? wnd - inflight : 0;
 		uint32_t len = MIN(MIN(unsent, pcb->mss), usable);
@@ -552,12 +554,41 @@ uint32_t tcp_curr_estab(void)
 
 /* --- connection set-up --- */
 
+/* Ring sizes: the socket's buffer size is the most a ring grows to; a
+ * connection starts small (TCP_RBUF_INIT/TCP_SBUF_INIT) and grows when the
+ * data keeps it full, so thousands of idle connections stay cheap. */
+#define TCP_RBUF_INIT 65536u
+#define TCP_SBUF_INIT 16384u
+static uint32_t rmax(const struct tcp_pcb *pcb) { return MIN(MAX(pcb->rcvbuf_size, 4096u), 4u << 20); }
+static uint32_t smax(const struct tcp_pcb *pcb) { return MIN(MAX(pcb->sndbuf_size, 4096u), 4u << 20); }
+
+uint32_t tcp_send_space(const struct tcp_pcb *pcb)
+{
+	uint32_t m = smax(pcb);
+	return pcb->slen < m ? m - pcb->slen : 0;
+}
+
+/* Replaces a ring by a bigger one holding the same n bytes from head at offset 0. */
+static bool ring_grow(uint8_t **ring, uint32_t *cap, uint32_t *head, uint32_t n, uint32_t newcap)
+{
+	uint8_t *nb = kmalloc(newcap);
+	if (!nb)
+		return false;
+	if (n)
+		ring_copy_out(*ring, *cap, *head, nb, n);
+	kfree(*ring);
+	*ring = nb;
+	*cap = newcap;
+	*head = 0;
+	return true;
+}
+
 static int alloc_bufs(struct tcp_pcb *pcb)
 {
 	if (pcb->rbuf)
 		return 0;
-	pcb->rcap = MIN(MAX(pcb->rcvbuf_size, 4096u), 4u << 20);
-	pcb->scap = MIN(MAX(pcb->sndbuf_size, 4096u), 4u << 20);
+	pcb->rcap = MIN(rmax(pcb), TCP_RBUF_INIT);
+	pcb->scap = MIN(smax(pcb), TCP_SBUF_INIT);
 	pcb->rbuf = kmalloc(pcb->rcap);
 	pcb->sbuf = kmalloc(pcb->scap);
 	if (!pcb->rbuf || !pcb->sbuf) {
@@ -566,8 +597,9 @@ static int alloc_bufs(struct tcp_pcb *pcb)
 		pcb->rbuf = pcb->sbuf = NULL;
 		return -ENOBUFS;
 	}
+	/* The scale must cover the largest the ring may become. */
 	pcb->rcv_wscale = 0;
-	while ((pcb->rcap >> pcb->rcv_wscale) > 65535 && pcb->rcv_wscale < 14)
+	while ((rmax(pcb) >> pcb->rcv_wscale) > 65535 && pcb->rcv_wscale < 14)
 		pcb->rcv_wscale++;
 	uint32_t mtu = ipv4_mtu_for(pcb->raddr);
 	pcb->rcv_mss = (mtu ? mtu : 576) - IP_HLEN - TCP_HLEN;
@@ -646,6 +678,7 @@ static void start_seq(struct tcp_pcb *pcb)
 	pcb->iss = (uint32_t)random_u64();
 	pcb->ts_offset = (uint32_t)random_u64();
 	pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
+	pcb->recover = pcb->iss;   /* RFC 6582: fast retransmit allowed from the start */
 	pcb->snd_buf_seq = pcb->iss + 1;
 	pcb->shead = pcb->slen = 0;
 	pcb->fin_queued = false;
@@ -821,7 +854,11 @@ static bool process_ack(struct tcp_pcb *pcb, const struct seg *sg, bool *freed)
 			pcb->cwnd += pcb->mss;   /* RFC 6582 (3.2.4): inflate */
 			return true;
 		}
-		if (++pcb->dupacks == 3 && SEQ_GEQ(pcb->snd_una, pcb->recover)) {
+		if (++pcb->dupacks < 3) {
+			tcp_output(pcb);   /* Limited Transmit */
+			return true;
+		}
+		if (pcb->dupacks == 3 && SEQ_GEQ(pcb->snd_una, pcb->recover)) {
 			/* Fast retransmit (RFC 5681 3.2). */
 			tcp_stats.FastRetrans++;
 			tcp_stats.RetransSegs++;
@@ -1011,6 +1048,9 @@ static void process_data(struct tcp_pcb *pcb, struct seg *sg)
 			seq = pcb->rcv_nxt;
 		}
 	}
+	/* A receive ring kept more than half full grows (no holes: their bytes sit at ring offsets). */
+	if (len && pcb->nooo == 0 && pcb->rcap < rmax(pcb) && pcb->rlen + len > pcb->rcap / 2)
+		ring_grow(&pcb->rbuf, &pcb->rcap, &pcb->rhead, pcb->rlen, MIN(pcb->rcap * 2, rmax(pcb)));
 	uint32_t room = pcb->rcap - pcb->rlen;
 	uint32_t off = seq - pcb->rcv_nxt;
 	if (off >= room && len) {
@@ -1377,6 +1417,13 @@ long tcp_send(struct tcp_pcb *pcb, const void *buf, size_t n, bool more)
 	if (pcb->fin_queued)
 		return -EPIPE;
 	uint32_t free = pcb->scap - pcb->slen;
+	if (free < n && pcb->scap < smax(pcb)) {
+		uint32_t want = pcb->scap;
+		while (want < smax(pcb) && want - pcb->slen < n)
+			want *= 2;
+		ring_grow(&pcb->sbuf, &pcb->scap, &pcb->shead, pcb->slen, MIN(want, smax(pcb)));
+		free = pcb->scap - pcb->slen;
+	}
 	if (!free)
 		return -EAGAIN;
 	uint32_t k = (uint32_t)MIN(n, (size_t)free);
@@ -1547,7 +1594,7 @@ uint32_t tcp_poll(const struct tcp_pcb *pcb)
 	if (pcb->fin_rcvd)
 		ev |= POLLRDHUP;
 	if (st != TCP_SYN_SENT && st != TCP_SYN_RECV) {
-		if (pcb->fin_queued || !pcb->scap || pcb->scap - pcb->slen >= pcb->scap / 3)
+		if (pcb->fin_queued || !pcb->scap || tcp_send_space(pcb) >= smax(pcb) / 3)
 			ev |= POLLOUT | POLLWRNORM;
 	}
 	return ev;

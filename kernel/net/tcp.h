@@ -149,6 +149,8 @@ void tcp_close(struct tcp_pcb *pcb);
 void tcp_abort(struct tcp_pcb *pcb);
 /* Readiness for poll: POLLIN/POLLOUT/POLLHUP/POLLERR/POLLRDHUP. Lock-free reads. */
 uint32_t tcp_poll(const struct tcp_pcb *pcb);
+/* Bytes tcp_send can take now, counting growth of the send ring to its limit. Lock-free read. */
+uint32_t tcp_send_space(const struct tcp_pcb *pcb);
 /* Bytes readable now (FIONREAD). */
 static inline uint32_t tcp_readable_bytes(const struct tcp_pcb *pcb) { return pcb->rlen; }
 /* Re-reads pcb->rcvbuf_size/sndbuf_size before the connection starts. */

@@ -190,6 +190,9 @@ static void test_loss_recovery(void)
 	drop_every = 0;
 	CHECK("retransmissions counted", tcp_stats.RetransSegs > rexmit0, "%lu", (unsigned long)tcp_stats.RetransSegs);
 	CHECK("fast retransmit used", tcp_stats.FastRetrans > fast0, "%lu", (unsigned long)tcp_stats.FastRetrans);
+	CHECK("loss mostly repaired without timeouts (Limited Transmit + NewReno)",
+	      tcp_stats.Timeouts - to0 < tcp_stats.FastRetrans - fast0, "timeouts %lu fast %lu",
+	      (unsigned long)(tcp_stats.Timeouts - to0), (unsigned long)(tcp_stats.FastRetrans - fast0));
 	printf("# loss run: retrans %lu fast %lu timeouts %lu\n", (unsigned long)(tcp_stats.RetransSegs - rexmit0),
 	       (unsigned long)(tcp_stats.FastRetrans - fast0), (unsigned long)(tcp_stats.Timeouts - to0));
 	/* A lost tail segment needs the RTO. */
