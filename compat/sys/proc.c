@@ -383,3 +383,32 @@ long sys_getrusage(int who, void *usage)
 	ru[4] = vm.pages_resident * 4;       /* ru_maxrss in KiB: resident now, a lower bound */
 	return copy_to_user(usage, ru, sizeof(ru)) ? -EFAULT : 0;
 }
+
+/* One process: there are never children to wait for (fork is refused). */
+long sys_wait4(int pid, int *status, int options, void *rusage)
+{
+	if (options & ~(1 | 2 | 8 | 0x01000000 | 0x20000000 | 0x40000000 | 0x80000000))
+		return -EINVAL;   /* WNOHANG WUNTRACED WCONTINUED __WNOTHREAD __WALL __WCLONE */
+	return -ECHILD;
+}
+
+long sys_waitid(int which, int id, void *info, int options, void *rusage)
+{
+	if (which < 0 || which > 3 || !(options & (4 | 2 | 8)))   /* WEXITED WSTOPPED WCONTINUED */
+		return -EINVAL;
+	return -ECHILD;
+}
+
+struct tms_k { int64_t utime, stime, cutime, cstime; };
+
+long sys_times(struct tms_k *buf)
+{
+	/* Clock ticks of USER_HZ (100); all CPU time counts as user time. */
+	uint64_t ticks = time_monotonic_ns() / (NSEC_PER_SEC / 100);
+	if (buf) {
+		struct tms_k t = { (int64_t)(time_cputime_ns(0) / (NSEC_PER_SEC / 100)), 0, 0, 0 };
+		if (copy_to_user(buf, &t, sizeof(t)))
+			return -EFAULT;
+	}
+	return (long)ticks;
+}
