@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync,
-  readFileSync, readlinkSync, renameSync, rmSync, writeFileSync, writeSync,
+  readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -94,6 +94,14 @@ function buildInit(dir) {
   return bin;
 }
 
+/** Keeps the `keep` most recently written initramfs files (each is ~100 MiB). */
+function prune(d, keep) {
+  const files = readdirSync(d)
+    .map((n) => ({ n, t: statSync(join(d, n)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const f of files.slice(keep)) rmSync(join(d, f.n), { force: true });
+}
+
 /** newc cpio writer: what the kernel's initramfs unpacker reads (init/initramfs.c). */
 class Cpio {
   constructor(fd) {
@@ -138,6 +146,9 @@ function initConf(boot) {
     `cwd=${boot.cwd ?? '/'}`,
     ...(boot.hostname ? [`hostname=${boot.hostname}`] : []),
     ...MODULES.map((m) => `module=${MODULE_DIR}/${basename(m)}`),
+    // The image's boot.json: absent or dhcp/static → configure eth0 (QEMU user networking's
+    // fixed 10.0.2.15/24 via 10.0.2.2, what its DHCP would hand out); none → no NIC, no modules.
+    ...(boot.net?.mode === 'none' ? ['net=none'] : []),
   ];
   for (const l of lines) if (l.includes('\n')) throw new Error(`linux-microvm: a newline in boot.json cannot go to init: ${JSON.stringify(l)}`);
   return `${lines.join('\n')}\n`;
@@ -158,6 +169,7 @@ export async function buildInitramfs({ image, gzip = false, dir = cacheDir(), lo
     .digest('hex')
     .slice(0, 20);
   mkdirSync(join(dir, 'initramfs'), { recursive: true });
+  prune(join(dir, 'initramfs'), 8);
   const out = join(dir, 'initramfs', `${key}.cpio${gzip ? '.gz' : ''}`);
   if (existsSync(out)) return { initramfs: out, kernel };
   const plain = join(dir, 'initramfs', `${key}.cpio`);

@@ -5,7 +5,7 @@
 // static address by ioctl (CONFIG_IP_PNP is off, so `ip=` does nothing); then runs the app as
 // described by /etc/linux-microvm.conf and reboots (QEMU's -no-reboot ends the VM).
 //
-// Output on the console (COM1): `linux-microvm: ready uptime_ms=N tsc=N idle_ms=N` before the
+// Output on the console (COM1): `linux-microvm: ready uptime_ms=N tsc=N idle_ms=N clocksource=S` before the
 // app starts (under -icount shift=0 the TSC counts virtual ns, one instruction each, plus the
 // idle time skipped: instructions ≈ tsc - idle_ms × 1e6) and
 // `linux-microvm: exit status=N` after it ends; the app's own output in between.
@@ -54,6 +54,17 @@ static long idle_ms(void) {
 	close(fd);
 	char *sp = n > 0 ? strchr(buf, ' ') : NULL;
 	return sp ? (long)(strtod(sp + 1, NULL) * 1000.0) : -1;
+}
+
+// The clocksource Linux settled on (the vDSO only serves clock_gettime with tsc).
+static void clocksource(char *out, size_t len) {
+	snprintf(out, len, "?");
+	int fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource", O_RDONLY);
+	if (fd < 0) return;
+	ssize_t n = read(fd, out, len - 1);
+	close(fd);
+	out[n > 0 ? n : 0] = 0;
+	out[strcspn(out, "\n")] = 0;
 }
 
 static void do_mount(const char *src, const char *dst, const char *type, const char *opts) {
@@ -136,6 +147,7 @@ int main(void) {
 	static char conf[16384];
 	char *argv[MAX_ARGS + 1] = {0}, *envp[MAX_ENV + 1] = {0}, *mods[MAX_MODS] = {0};
 	int nargs = 0, nenv = 0, nmods = 0;
+	int net = 1;
 	const char *cwd = "/", *hostname = NULL, *ip = "10.0.2.15", *mask = "255.255.255.0", *gw = "10.0.2.2";
 
 	do_mount("proc", "/proc", "proc", NULL);
@@ -143,7 +155,8 @@ int main(void) {
 	do_mount("devtmpfs", "/dev", "devtmpfs", NULL);
 	do_mount("tmpfs", "/tmp", "tmpfs", "mode=1777");
 
-	// One `key=value` a line: arg= (in order), env=K=V, cwd=, hostname=, module=, ip=, mask=, gw=.
+	// One `key=value` a line: arg= (in order), env=K=V, cwd=, hostname=, module=, net=none, ip=,
+	// mask=, gw=.
 	int fd = open("/etc/linux-microvm.conf", O_RDONLY);
 	ssize_t len = fd >= 0 ? read(fd, conf, sizeof conf - 1) : -1;
 	if (len <= 0) {
@@ -157,6 +170,7 @@ int main(void) {
 		if (!strcmp(line, "arg") && nargs < MAX_ARGS) argv[nargs++] = v;
 		else if (!strcmp(line, "env") && nenv < MAX_ENV) envp[nenv++] = v;
 		else if (!strcmp(line, "module") && nmods < MAX_MODS) mods[nmods++] = v;
+		else if (!strcmp(line, "net")) net = strcmp(v, "none") != 0;
 		else if (!strcmp(line, "cwd")) cwd = v;
 		else if (!strcmp(line, "hostname")) hostname = v;
 		else if (!strcmp(line, "ip")) ip = v;
@@ -164,13 +178,16 @@ int main(void) {
 		else if (!strcmp(line, "gw")) gw = v;
 	}
 	if (hostname) sethostname(hostname, strlen(hostname));
-	load_modules(mods, nmods);
-	net_config(ip, mask, gw);
+	if (net) {
+		load_modules(mods, nmods);
+		net_config(ip, mask, gw);
+	}
 	if (chdir(cwd) != 0) say("linux-microvm: chdir %s errno=%ld\n", cwd, errno);
 
-	char ready[160];
-	int rl = snprintf(ready, sizeof ready, "linux-microvm: ready uptime_ms=%ld tsc=%llu idle_ms=%ld\n", uptime_ms(),
-			  (unsigned long long)__builtin_ia32_rdtsc(), idle_ms());
+	char ready[200], cs[32];
+	clocksource(cs, sizeof cs);
+	int rl = snprintf(ready, sizeof ready, "linux-microvm: ready uptime_ms=%ld tsc=%llu idle_ms=%ld clocksource=%s\n",
+			  uptime_ms(), (unsigned long long)__builtin_ia32_rdtsc(), idle_ms(), cs);
 	(void)!write(1, ready, (size_t)rl);
 	pid_t pid = fork();
 	if (pid == 0) {

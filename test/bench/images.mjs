@@ -1,0 +1,56 @@
+// The images every part measures, built with the packager's own API (never a second image
+// builder): examples/hello-http (and examples/express-app when it exists) with build(), and a
+// `node -e 0` image with buildRootfs() (the same node binary and libraries). The Linux microVM
+// gets its initramfs from the same tar (scripts/linux-microvm/build.mjs). Built once per
+// harness run into a temporary directory.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, buildRootfs, createReporter } from '../../dist/index.js';
+import { linuxFor } from './vm.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = join(tmpdir(), `unipack-bench-${process.pid}`);
+const cache = new Map();
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+async function once(key, make) {
+  if (!cache.has(key)) cache.set(key, make());
+  return cache.get(key);
+}
+
+/** Apps with an HTTP server that prints READY: hello-http always, express-app when present. */
+export function httpApps() {
+  return ['hello-http', 'express-app'].filter((a) => existsSync(join(root, 'examples', a, 'package.json')));
+}
+
+/** { image, size, runtime } for examples/<app>. */
+export function appImage(app) {
+  return once(`app:${app}`, async () => {
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, `${app}.tar`);
+    const r = await build({ dir: join(root, 'examples', app), out, offline: true, reporter: createReporter({ quiet: true }) });
+    return { image: r.image, size: r.size, runtime: r.runtime, libraries: r.libraries };
+  });
+}
+
+/** An image whose program is `node -e 0`, with the runtime the apps use. */
+export function nodeE0Image() {
+  return once('node-e0', async () => {
+    const { runtime } = await appImage('hello-http');
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, 'node-e0.tar');
+    buildRootfs({
+      programs: [{ host: runtime.nodePath, image: '/usr/bin/node' }],
+      boot: { argv: ['/usr/bin/node', '-e', '0'], env: { PATH: '/usr/bin:/bin', HOME: '/root' }, cwd: '/', net: { mode: 'none' } },
+      out,
+    });
+    return { image: out };
+  });
+}
+
+/** The Linux microVM's kernel and initramfs for an image (cpio, or cpio.gz with gzip). */
+export function linuxImage(image, { gzip = false } = {}) {
+  return once(`linux:${image}:${gzip}`, () => linuxFor(image, { gzip, log: (m) => console.error(m) }));
+}
