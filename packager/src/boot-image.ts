@@ -70,12 +70,12 @@ export function netArgs(machine: Machine, ports: readonly PortForward[]): string
   return ['-netdev', `user,id=net0${fwd}`, '-device', `${machine === 'q35' ? 'virtio-net-pci' : 'virtio-net-device'},netdev=net0`];
 }
 
-function resolveStdin(s: StdinOption | undefined): { mode: 'null' | 'framed'; source?: Readable } {
+function resolveStdin(s: StdinOption | undefined): { mode: 'null' | 'framed'; source?: Readable; input?: Readable } {
   if (s === undefined || s === 'ignore') return { mode: 'null' };
   if (s === 'auto' && !stdinHasData()) return { mode: 'null' };
-  if (s === 'auto' || s === 'inherit') return { mode: 'framed', source: framedStream(process.stdin) };
+  if (s === 'auto' || s === 'inherit') return { mode: 'framed', source: framedStream(process.stdin), input: process.stdin };
   if ('data' in s) return { mode: 'framed', source: Readable.from([frameData(s.data)]) };
-  return { mode: 'framed', source: framedStream(s) };
+  return { mode: 'framed', source: framedStream(s), input: s };
 }
 
 /** Kernel records after which COM1 is set up and input is no longer lost. */
@@ -84,7 +84,7 @@ const CONSOLE_READY = new Set(['ready', 'exec']);
 export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
   const machine = o.machine ?? 'microvm';
   const notes = o.notes ?? process.stderr;
-  const { mode, source } = resolveStdin(o.stdin);
+  const { mode, source, input } = resolveStdin(o.stdin);
   // Input is held back until the kernel has set up COM1: its UART init resets the receive
   // FIFO, and a byte QEMU delivered before that would be lost.
   const gate = source ? new PassThrough() : undefined;
@@ -112,6 +112,11 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
     onLog,
     extraArgs: netArgs(machine, o.ports ?? []),
   });
+  // The app is gone: stop reading the caller's stdin (it would keep an API caller's process alive).
+  if (input) {
+    input.unpipe();
+    input.pause();
+  }
   if (!o.deferNotes) printRunNotes(vm, { notes, verbose: o.verbose ?? false, ...(o.logFile ? { logFile: o.logFile } : {}) });
   return vm;
 }
