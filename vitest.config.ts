@@ -55,6 +55,17 @@ export default defineConfig({
         },
       },
       {
+        // Real npm packages (test/compat/apps/*), host vs unikernel: the fast subset; the whole
+        // suite is `npm run compat`.
+        test: {
+          name: 'compat',
+          include: ['test/compat/**/*.test.ts'],
+          globalSetup: ['test/boot/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         // The smoke subset on q35 (virtio-pci, SeaBIOS): the same suites, fewer cases.
         test: {
           name: 'smoke:q35',

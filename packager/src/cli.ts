@@ -16,6 +16,10 @@ Usage:
   unipack exec [options] <program> [args...]
                                   pack one Linux ELF program (static or dynamic, found on
                                   PATH) with its libraries and run it in the unikernel
+  unipack check [dir] [--json]    before building: report what will not work in the unikernel
+                                  (child_process/cluster use, native addons with missing
+                                  libraries or the wrong ABI, packages known to fail); exits
+                                  1 when something will not work
   unipack inspect <file> [--json] show an ELF file's type, interpreter and the shared
                                   libraries it needs, resolved like ld.so does
   unipack --help | --version
@@ -106,6 +110,12 @@ const EXEC_OPTIONS = {
 const INIT_OPTIONS = {
   force: { type: 'boolean', short: 'f' },
   'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const CHECK_OPTIONS = {
+  json: { type: 'boolean' },
+  offline: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -328,6 +338,23 @@ export async function cli(argv: string[]): Promise<number> {
       });
       process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
       return 0;
+    }
+    case 'check': {
+      const { values, positionals } = parse(rest, CHECK_OPTIONS);
+      if (values.help) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      if (positionals.length > 1) throw usage(`check takes one app directory; got ${positionals.join(' ')}`);
+      const { check, formatCheck } = await import('./commands/check.js');
+      const report = await check({
+        ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
+        offline: values.offline ?? false,
+        onProgress: (m) => process.stderr.write(`unipack: ${m}\n`),
+      });
+      if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else process.stderr.write(formatCheck(report));
+      return report.ok ? 0 : 1;
     }
     case 'init': {
       const { values, positionals } = parse(rest, INIT_OPTIONS);

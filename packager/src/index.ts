@@ -17,6 +17,7 @@ export {
   type Outcome,
 } from './vm/kernel-log.js';
 export { inspect, formatInspect, type InspectOptions, type InspectReport } from './commands/inspect.js';
+export { check, formatCheck, scanSource, type CheckOptions, type CheckReport, type CheckFinding } from './commands/check.js';
 export * from './elf/index.js';
 export {
   writeImage,
