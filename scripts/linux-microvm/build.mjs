@@ -215,9 +215,12 @@ export async function buildInitramfs({ image, gzip = false, dir = cacheDir(), lo
  * CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES (so it would ignore QEMU's virtio_mmio.device=); with ACPI
  * it finds the transports in the DSDT (LNRO0005). rootfstype=ramfs: a tmpfs root is capped at
  * half of RAM. panic=-1 reboot=t: PID 1 dying or rebooting ends QEMU (-no-reboot) at once.
+ * tsc_early_khz: microvm has no HPET, PM timer or port 0x61 to calibrate the TSC against;
+ * tsc=reliable: with no other clocksource to watch it, Linux must not demote the TSC (the
+ * vDSO serves clock_gettime only from the TSC; a demoted TSC made it a syscall, ~800 ns).
  */
 export function linuxCmdline({ tscKhz }) {
-  return ['console=ttyS0', 'quiet', 'rdinit=/init', 'rootfstype=ramfs', 'panic=-1', 'reboot=t', `tsc_early_khz=${tscKhz}`].join(' ');
+  return ['console=ttyS0', 'quiet', 'rdinit=/init', 'rootfstype=ramfs', 'panic=-1', 'reboot=t', `tsc_early_khz=${tscKhz}`, 'tsc=reliable'].join(' ');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { defaultKernelPath, runVm } from '../../dist/index.js';
 import { appImage, linuxImage } from './images.mjs';
 import { fmt, sleep, stats } from './stats.mjs';
-import { defaultMemory, freePort, ICOUNT, startVm } from './vm.mjs';
+import { attempt, defaultMemory, freePort, ICOUNT, startVm } from './vm.mjs';
 
 export { stats } from './stats.mjs';
 
@@ -76,15 +76,16 @@ export async function bench({ runs = 5, icountRuns = 2, gzip = true, log = conso
   const memoryMiB = defaultMemory(image);
   const sides = { unikernel: { kind: 'unikernel', files: { image } }, linux: { kind: 'linux', files: await linuxImage(image) } };
   if (gzip) sides.linuxGzip = { kind: 'linux', files: await linuxImage(image, { gzip: true }) };
+  const failures = [];
   const raw = Object.fromEntries(Object.keys(sides).map((k) => [k, { kernelReadyMs: [], appFirstLineMs: [], firstHttp200Ms: [], readyInstructions: [] }]));
   // Interleaved so a burst of load from elsewhere hits both sides alike.
   for (let i = 0; i < runs; i++) {
     for (const [k, s] of Object.entries(sides)) {
-      const b = await appBoot(s.kind, s.files, memoryMiB);
+      const b = await attempt(`boot ${k}`, failures, () => appBoot(s.kind, s.files, memoryMiB));
       for (const f of ['kernelReadyMs', 'appFirstLineMs', 'firstHttp200Ms']) raw[k][f].push(b[f]);
     }
   }
-  for (let i = 0; i < icountRuns; i++) for (const [k, s] of Object.entries(sides)) raw[k].readyInstructions.push(await icountBoot(s.kind, s.files, memoryMiB));
+  for (let i = 0; i < icountRuns; i++) for (const [k, s] of Object.entries(sides)) raw[k].readyInstructions.push(await attempt(`boot icount ${k}`, failures, () => icountBoot(s.kind, s.files, memoryMiB)));
   const alone = { readyMs: [], totalMs: [], insns: [] };
   for (let i = 0; i < runs; i++) {
     const b = await kernelAlone({});
@@ -99,6 +100,7 @@ export async function bench({ runs = 5, icountRuns = 2, gzip = true, log = conso
     accel: 'tcg',
     memoryMiB,
     sides: Object.fromEntries(Object.entries(raw).map(([k, r]) => [k, Object.fromEntries(Object.entries(r).map(([f, xs]) => [f, stats(xs)]))])),
+    failures,
     kernelAlone: { readyWallMs: stats(alone.readyMs), exitWallMs: stats(alone.totalMs), readyGuestInstructions: stats(alone.insns), accel: 'tcg' },
   };
   for (const [k, s] of Object.entries(result.sides)) {

@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { appImage, linuxImage } from './images.mjs';
 import { firstHttp200 } from './boot.mjs';
-import { defaultMemory, freePort, startVm } from './vm.mjs';
+import { attempt, defaultMemory, freePort, startVm } from './vm.mjs';
 
 /** VmRSS of a process in MiB. */
 export function rssMiB(pid) {
@@ -36,8 +36,19 @@ export async function requests(port, n = 1000, conc = 8) {
   return ok;
 }
 
-/** One probe: { ok, rssMiB?, why? }. */
-async function probe(kind, files, memoryMiB) {
+/**
+ * One probe: { ok, rssMiB?, why? }. A failed boot is tried a second time before it counts, so a
+ * flaky boot (see the failures list) does not pass for a memory floor.
+ */
+async function probe(kind, files, memoryMiB, failures) {
+  try {
+    return await attempt(`memory ${kind} -m ${memoryMiB}`, failures, () => probeOnce(kind, files, memoryMiB));
+  } catch (e) {
+    return { ok: false, why: String(e.message).split('\n')[0] };
+  }
+}
+
+async function probeOnce(kind, files, memoryMiB) {
   const port = await freePort();
   const vm = startVm({ kind, ...files, memoryMiB, hostPort: port });
   try {
@@ -45,28 +56,27 @@ async function probe(kind, files, memoryMiB) {
     await firstHttp200(vm, port, 30_000);
     const ok = await requests(port);
     const alive = vm.proc.exitCode === null && vm.proc.signalCode === null;
-    return ok === 1000 && alive ? { ok: true, rssMiB: rssMiB(vm.proc.pid) } : { ok: false, why: `${ok}/1000 answered${alive ? '' : ', VM ended'}` };
-  } catch (e) {
-    return { ok: false, why: String(e.message).split('\n')[0] };
+    if (ok === 1000 && alive) return { ok: true, rssMiB: rssMiB(vm.proc.pid) };
+    throw Object.assign(new Error(`${ok}/1000 answered${alive ? '' : ', VM ended'}`), { vmLines: vm.lines });
   } finally {
     await vm.kill();
   }
 }
 
-async function floor(kind, files, { lo, hi, resolution, log }) {
+async function floor(kind, files, { lo, hi, resolution, log, failures }) {
   const probes = [];
-  let top = await probe(kind, files, hi);
+  let top = await probe(kind, files, hi, failures);
   probes.push({ memoryMiB: hi, ...top });
   while (!top.ok && hi < 2048) {
     hi *= 2;
-    top = await probe(kind, files, hi);
+    top = await probe(kind, files, hi, failures);
     probes.push({ memoryMiB: hi, ...top });
   }
   if (!top.ok) return { floorMiB: undefined, probes };
   const rssAtDefault = top.rssMiB;
   while (hi - lo > resolution) {
     const mid = Math.round((lo + hi) / 2);
-    const p = await probe(kind, files, mid);
+    const p = await probe(kind, files, mid, failures);
     probes.push({ memoryMiB: mid, ...p });
     log(`memory ${kind}: -m ${mid} ${p.ok ? 'serves 1000 requests' : `fails (${p.why})`}`);
     if (p.ok) hi = mid;
@@ -88,9 +98,10 @@ export async function bench({ resolution = 8, gzip = true, log = console.log } =
     const gz = await linuxImage(image, { gzip: true });
     sides.linuxGzip = ['linux', gz, Math.floor(statSync(gz.initramfs).size / 1048576)];
   }
-  const result = { app: 'hello-http', accel: 'tcg', defaultMemoryMiB: def, requests: 1000, sides: {} };
+  const failures = [];
+  const result = { app: 'hello-http', accel: 'tcg', defaultMemoryMiB: def, requests: 1000, sides: {}, failures };
   for (const [k, [kind, files, lo]] of Object.entries(sides)) {
-    result.sides[k] = await floor(kind, files, { lo, hi: def, resolution, log });
+    result.sides[k] = await floor(kind, files, { lo, hi: def, resolution, log, failures });
     const s = result.sides[k];
     log(`memory ${k.padEnd(10)} smallest -m serving 1000 requests: ${s.floorMiB ?? '?'} MiB (±${resolution})  QEMU RSS at -m ${def}: ${s.qemuRssMiBAtDefault?.toFixed(0) ?? '?'} MiB`);
   }

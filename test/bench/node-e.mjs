@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { linuxImage, nodeE0Image, appImage } from './images.mjs';
 import { fmt, stats } from './stats.mjs';
-import { defaultMemory, startVm } from './vm.mjs';
+import { attempt, defaultMemory, startVm } from './vm.mjs';
 
 async function vmRun(kind, files, memoryMiB) {
   const vm = startVm({ kind, ...files, memoryMiB });
@@ -14,7 +14,7 @@ async function vmRun(kind, files, memoryMiB) {
   const e = await vm.exited;
   clearTimeout(timer);
   const ok = kind === 'unikernel' ? vm.lines.some((l) => /^unipack: exit status=0\b/.test(l.text)) : vm.lines.some((l) => /^linux-microvm: exit status=0\b/.test(l.text));
-  if (!ok) throw new Error(`bench: node -e 0 did not exit 0 in the ${kind} VM\n${vm.tail()}`);
+  if (!ok) throw Object.assign(new Error(`bench: node -e 0 did not exit 0 in the ${kind} VM\n${vm.tail()}`), { vmLines: vm.lines });
   return e.atMs;
 }
 
@@ -24,15 +24,16 @@ export async function bench({ runs = 5, log = console.log } = {}) {
   const memoryMiB = defaultMemory((await appImage('hello-http')).image);
   const linux = await linuxImage(image);
   const raw = { host: [], unikernel: [], linux: [] };
+  const failures = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const h = spawnSync((await appImage('hello-http')).runtime.nodePath, ['-e', '0']);
     raw.host.push(performance.now() - t0);
     if (h.status !== 0) throw new Error('bench: node -e 0 failed on the host');
-    raw.unikernel.push(await vmRun('unikernel', { image }, memoryMiB));
-    raw.linux.push(await vmRun('linux', linux, memoryMiB));
+    raw.unikernel.push(await attempt('node -e 0 unikernel', failures, () => vmRun('unikernel', { image }, memoryMiB)));
+    raw.linux.push(await attempt('node -e 0 linux', failures, () => vmRun('linux', linux, memoryMiB)));
   }
-  const result = { accel: { host: 'none', unikernel: 'tcg', linux: 'tcg' }, memoryMiB, ms: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, stats(v)])) };
+  const result = { failures, accel: { host: 'none', unikernel: 'tcg', linux: 'tcg' }, memoryMiB, ms: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, stats(v)])) };
   log(`node -e 0  host ${fmt(result.ms.host, ' ms')}  unikernel ${fmt(result.ms.unikernel, ' ms')}  linux ${fmt(result.ms.linux, ' ms')}`);
   return result;
 }

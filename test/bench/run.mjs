@@ -21,7 +21,7 @@ const parts = asked.length ? ALL.filter((p) => asked.includes(p)) : ALL;
 const here = dirname(fileURLToPath(import.meta.url));
 
 const runners = {
-  size: async () => (await import('./size.mjs')).bench(),
+  size: async () => (await import('./size.mjs')).bench({ gzip: !smoke }),
   syscalls: async () => (await import('./syscalls.mjs')).bench(smoke ? { n: 10_000, runs: 1 } : {}),
   'node-e': async () => (await import('./node-e.mjs')).bench({ runs: smoke ? 1 : 5 }),
   boot: async () => (await import('./boot.mjs')).bench(smoke ? { runs: 1, icountRuns: 1, gzip: false } : { runs: 5, icountRuns: 2 }),
@@ -52,12 +52,17 @@ for (const p of parts) {
   console.error(`bench: ${p} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 results.host.loadavgAtEnd = loadavg();
+results.failures = Object.values(results.parts).flatMap((r) => r?.failures ?? []);
 results.table = table(results.parts);
 printTable(results.table);
 
 const out = join(here, 'results', 'latest.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+if (results.failures.length) {
+  console.log(`\n${results.failures.length} guest run(s) failed and were retried (kernel findings, logs kept):`);
+  for (const f of results.failures) console.log(`  ${f.label}: ${f.reason}${f.tscHz ? ` (kernel tsc_hz=${f.tscHz})` : ''}  ${f.log}`);
+}
 console.log(`bench: results in ${out}`);
 process.exitCode = Object.keys(results.errors).length ? 1 : 0;
 
@@ -96,7 +101,7 @@ function table(p) {
   if (p.size) {
     const MiB = 1048576;
     add('size: image + kernel (Linux: bzImage + cpio)', 'MiB', p.size.unikernel.totalBytes / MiB, p.size.linux.totalBytes / MiB, p.size.rawBytes / MiB);
-    add('size: vs Linux bzImage + cpio.gz (host column: raw files)', 'MiB', p.size.unikernel.totalBytes / MiB, p.size.linux.totalGzipBytes / MiB, p.size.rawBytes / MiB);
+    if (p.size.linux.totalGzipBytes) add('size: vs Linux bzImage + cpio.gz (host column: raw files)', 'MiB', p.size.unikernel.totalBytes / MiB, p.size.linux.totalGzipBytes / MiB, p.size.rawBytes / MiB);
   }
   for (const r of rows) {
     r.ukOverLinux = r.unikernel !== undefined && r.linux ? r.unikernel / r.linux : undefined;

@@ -15,22 +15,22 @@ async function rawBytes(image) {
   return n;
 }
 
-export async function bench({ log = console.log } = {}) {
+export async function bench({ gzip = true, log = console.log } = {}) {
   const { image } = await appImage('hello-http');
   const linux = await linuxImage(image);
-  const gz = await linuxImage(image, { gzip: true });
+  const gz = gzip ? await linuxImage(image, { gzip: true }) : undefined;
   const kernel = statSync(defaultKernelPath()).size;
   const r = {
     app: 'hello-http',
     unikernel: { imageBytes: statSync(image).size, kernelBytes: kernel },
-    linux: { kernelBytes: statSync(linux.vmlinuz).size, initramfsBytes: statSync(linux.initramfs).size, initramfsGzipBytes: statSync(gz.initramfs).size },
+    linux: { kernelBytes: statSync(linux.vmlinuz).size, initramfsBytes: statSync(linux.initramfs).size, ...(gz ? { initramfsGzipBytes: statSync(gz.initramfs).size } : {}) },
     rawBytes: await rawBytes(image),
   };
   r.unikernel.totalBytes = r.unikernel.imageBytes + r.unikernel.kernelBytes;
   r.linux.totalBytes = r.linux.kernelBytes + r.linux.initramfsBytes;
-  r.linux.totalGzipBytes = r.linux.kernelBytes + r.linux.initramfsGzipBytes;
+  if (gz) r.linux.totalGzipBytes = r.linux.kernelBytes + r.linux.initramfsGzipBytes;
   const m = (b) => `${(b / MiB).toFixed(1)} MiB`;
-  log(`size unikernel ${m(r.unikernel.totalBytes)} (image ${m(r.unikernel.imageBytes)} + kernel ${m(kernel)})  linux ${m(r.linux.totalBytes)} / gzip ${m(r.linux.totalGzipBytes)} (bzImage ${m(r.linux.kernelBytes)})  raw node+libs+app ${m(r.rawBytes)}`);
+  log(`size unikernel ${m(r.unikernel.totalBytes)} (image ${m(r.unikernel.imageBytes)} + kernel ${m(kernel)})  linux ${m(r.linux.totalBytes)} / gzip ${gz ? m(r.linux.totalGzipBytes) : '—'} (bzImage ${m(r.linux.kernelBytes)})  raw node+libs+app ${m(r.rawBytes)}`);
   return r;
 }
 

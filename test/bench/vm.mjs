@@ -5,7 +5,9 @@
 // scripts/linux-microvm/build.mjs linuxCmdline for why). The harness spawns QEMU itself (not
 // runVm) because a server guest must be stopped by the harness and timed line by line.
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { defaultKernelPath, kernelCmdline, memoryForImage, netArgs, qemuArgs } from '../../dist/index.js';
 import { buildInitramfs, hostTscKhz, linuxCmdline } from '../../scripts/linux-microvm/build.mjs';
@@ -110,18 +112,18 @@ export function startVm(opts) {
         };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(w), 1);
-          rej(new Error(`bench: no line matching ${re} within ${ms} ms (${opts.kind})\n${vm.tail()}`));
+          rej(Object.assign(new Error(`bench: no line matching ${re} within ${ms} ms (${opts.kind})\n${vm.tail()}`), { vmLines: lines }));
         }, ms);
         waiters.push(w);
         exited.then((e) => {
           if (!waiters.includes(w)) return;
           clearTimeout(timer);
           waiters.splice(waiters.indexOf(w), 1);
-          rej(new Error(`bench: the ${opts.kind} VM ended (code ${e.code}) before a line matching ${re}\n${vm.tail()}`));
+          rej(Object.assign(new Error(`bench: the ${opts.kind} VM ended (code ${e.code}) before a line matching ${re}\n${vm.tail()}`), { vmLines: lines }));
         });
       });
     },
-    tail(n = 15) {
+    tail(n = 25) {
       return [...lines.slice(-n).map((l) => `  [${l.source}] ${l.text}`), vm.stderr().trim()].filter(Boolean).join('\n');
     },
     async kill() {
@@ -136,4 +138,28 @@ export function startVm(opts) {
 export async function linuxFor(image, { gzip = false, log } = {}) {
   const r = await buildInitramfs({ image, gzip, log });
   return { vmlinuz: r.kernel.vmlinuz, initramfs: r.initramfs, kernelVersion: r.kernel.version };
+}
+
+const failureDir = join(dirname(fileURLToPath(import.meta.url)), 'results', 'failures');
+
+/**
+ * Runs one measurement, retrying once when the guest fails (a boot that never reaches READY is
+ * a finding for the kernel team, not a reason to lose the run): each failure is pushed on
+ * `failures` with its reason and the guest's full output is kept in test/bench/results/failures/.
+ */
+export async function attempt(label, failures, fn, tries = 2) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const msg = String(e?.message ?? e);
+      mkdirSync(failureDir, { recursive: true });
+      const file = join(failureDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${label.replace(/\W+/g, '_')}.log`);
+      writeFileSync(file, `${msg}\n${e?.vmLines ? e.vmLines.map((l) => `${l.atMs.toFixed(0)} [${l.source}] ${l.text}`).join('\n') : ''}\n`);
+      const tsc = /tsc_hz=(\d+)/.exec(msg)?.[1];
+      failures.push({ label, attempt: i, reason: msg.split('\n')[0], ...(tsc ? { tscHz: Number(tsc) } : {}), log: file });
+      console.error(`bench: ${label} failed (attempt ${i}): ${msg.split('\n')[0]}${tsc ? ` [kernel tsc_hz=${tsc}]` : ''}; log in ${file}`);
+      if (i >= tries) throw e;
+    }
+  }
 }
