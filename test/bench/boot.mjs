@@ -40,8 +40,8 @@ async function appBoot(kind, files, memoryMiB) {
   const port = await freePort();
   const vm = startVm({ kind, ...files, memoryMiB, hostPort: port });
   try {
-    const ready = await vm.waitLine(MARKER[kind]);
-    const first = await vm.waitLine(/^READY$/);
+    const ready = await vm.waitLine(MARKER[kind], 60_000);
+    const first = await vm.waitLine(/^READY$/, 60_000);
     const ok = await firstHttp200(vm, port);
     return { kernelReadyMs: ready.atMs, appFirstLineMs: first.atMs, firstHttp200Ms: ok };
   } finally {

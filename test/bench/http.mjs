@@ -58,7 +58,7 @@ async function vmSide(kind, files, memoryMiB, o) {
   const port = await freePort();
   const vm = startVm({ kind, ...files, memoryMiB, hostPort: port });
   try {
-    await vm.waitLine(/^READY$/, 120_000);
+    await vm.waitLine(/^READY$/, 60_000);
     await firstHttp200(vm, port);
     return { accel: 'tcg', memoryMiB, ...(await measure(port, vm.proc.pid, o)) };
   } finally {

@@ -52,7 +52,7 @@ async function probeOnce(kind, files, memoryMiB) {
   const port = await freePort();
   const vm = startVm({ kind, ...files, memoryMiB, hostPort: port });
   try {
-    await vm.waitLine(/^READY$/, 120_000);
+    await vm.waitLine(/^READY$/, 60_000);
     await firstHttp200(vm, port, 30_000);
     const ok = await requests(port);
     const alive = vm.proc.exitCode === null && vm.proc.signalCode === null;

@@ -49,7 +49,9 @@ for (const p of parts) {
     results.errors[p] = String(e?.stack ?? e);
     console.error(`bench: ${p} failed: ${e?.stack ?? e}`);
   }
-  console.error(`bench: ${p} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const took = (performance.now() - t0) / 1000;
+  if (results.parts[p]) results.parts[p].durationS = Math.round(took);
+  console.error(`bench: ${p} took ${took.toFixed(0)} s`);
 }
 results.host.loadavgAtEnd = loadavg();
 results.failures = Object.values(results.parts).flatMap((r) => r?.failures ?? []);
