@@ -13,6 +13,10 @@ static bool is_regular(struct file *f) { return f->inode && S_ISREG(f->inode->mo
 /* Reads into user memory at offset off (or the file position when off < 0). */
 static long do_read(struct file *f, char *ubuf, size_t n, int64_t off)
 {
+	/* Linux refuses positional I/O on unseekable files (pipes, sockets: no
+	 * FMODE_PREAD) before it checks the access mode. */
+	if (off >= 0 && !f->ops->pread && !f->ops->lseek)
+		return -ESPIPE;
 	if (!file_readable(f))
 		return -EBADF;
 	if (!user_range_ok((uint64_t)ubuf, n))
@@ -59,6 +63,9 @@ static long do_read(struct file *f, char *ubuf, size_t n, int64_t off)
 
 static long do_write(struct file *f, const char *ubuf, size_t n, int64_t off)
 {
+	/* As in do_read: unseekable files give ESPIPE before the mode check. */
+	if (off >= 0 && !f->ops->pwrite && !f->ops->lseek)
+		return -ESPIPE;
 	if (!file_writable(f))
 		return -EBADF;
 	if (!user_range_ok((uint64_t)ubuf, n))
@@ -159,10 +166,36 @@ static long get_iov(const struct iovec_k *uiov, int cnt, struct iovec_k **out)
 	return 0;
 }
 
+#define VEC_STREAM_MAX (1u << 20)
+
+/* readv/writev on a stream (pipe, socket, device): one bounce buffer. A read
+ * takes at most VEC_STREAM_MAX bytes (a short read is allowed); a longer write
+ * goes out in pieces until one is short. */
 static long vec_stream(struct file *f, const struct iovec_k *iov, int cnt, uint64_t total, bool write)
 {
+	if (write ? !f->ops->write : !f->ops->read)
+		return -EINVAL;   /* epoll, timerfd for writes...: as Linux */
 	if (total == 0)
 		return 0;
+	if (write && total > VEC_STREAM_MAX) {
+		long done = 0;
+		for (int i = 0; i < cnt; i++) {
+			for (uint64_t o = 0; o < iov[i].len;) {
+				uint64_t n = iov[i].len - o < VEC_STREAM_MAX ? iov[i].len - o : VEC_STREAM_MAX;
+				struct iovec_k one = { iov[i].base + o, n };
+				long r = vec_stream(f, &one, 1, n, true);
+				if (r < 0)
+					return done ? done : r;
+				done += r;
+				o += (uint64_t)r;
+				if ((uint64_t)r < n)
+					return done;
+			}
+		}
+		return done;
+	}
+	if (total > VEC_STREAM_MAX)
+		total = VEC_STREAM_MAX;
 	char *kbuf = kmalloc(total);
 	if (!kbuf)
 		return -ENOMEM;

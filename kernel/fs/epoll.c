@@ -91,7 +91,11 @@ static void ep_release(struct file *f)
 	kfree(ep);
 }
 
+/* Linux gives these files noop_llseek: lseek succeeds and reports the position. */
+static long noop_lseek(struct file *f, int64_t off, int whence) { return (long)f->pos; }
+
 static const struct file_ops epoll_ops = {
+	.lseek = noop_lseek,
 	.poll = ep_poll,
 	.release = ep_release,
 };

@@ -91,7 +91,11 @@ static uint32_t efd_poll(struct file *f)
 
 static void efd_release(struct file *f) { kfree(f->priv); }
 
+/* Linux gives these files noop_llseek: lseek succeeds and reports the position. */
+static long noop_lseek(struct file *f, int64_t off, int whence) { return (long)f->pos; }
+
 static const struct file_ops eventfd_ops = {
+	.lseek = noop_lseek,
 	.read = efd_read, .write = efd_write, .poll = efd_poll, .release = efd_release,
 };
 

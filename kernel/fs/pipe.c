@@ -157,9 +157,6 @@ static int pipe_stat(struct file *f, struct kstat *st)
 	return 0;
 }
 
-static long pipe_lseek(struct file *f, int64_t off, int whence) { return -ESPIPE; }
-static long pipe_pread(struct file *f, void *buf, size_t n, uint64_t off) { return -ESPIPE; }
-static long pipe_pwrite(struct file *f, const void *buf, size_t n, uint64_t off) { return -ESPIPE; }
 static long pipe_bad_read(struct file *f, void *buf, size_t n) { return -EBADF; }
 static long pipe_bad_write(struct file *f, const void *buf, size_t n) { return -EBADF; }
 
@@ -185,13 +182,13 @@ static void pipe_release_rd(struct file *f) { pipe_release_end(f, true); }
 static void pipe_release_wr(struct file *f) { pipe_release_end(f, false); }
 
 static const struct file_ops pipe_rd_ops = {
-	.read = pipe_read, .write = pipe_bad_write, .pread = pipe_pread, .pwrite = pipe_pwrite,
-	.lseek = pipe_lseek, .nread = pipe_nread, .poll = pipe_poll_rd, .stat = pipe_stat,
+	.read = pipe_read, .write = pipe_bad_write,
+	.nread = pipe_nread, .poll = pipe_poll_rd, .stat = pipe_stat,
 	.release = pipe_release_rd,
 };
 static const struct file_ops pipe_wr_ops = {
-	.read = pipe_bad_read, .write = pipe_write, .pread = pipe_pread, .pwrite = pipe_pwrite,
-	.lseek = pipe_lseek, .nread = pipe_nread, .poll = pipe_poll_wr, .stat = pipe_stat,
+	.read = pipe_bad_read, .write = pipe_write,
+	.nread = pipe_nread, .poll = pipe_poll_wr, .stat = pipe_stat,
 	.release = pipe_release_wr,
 };
 

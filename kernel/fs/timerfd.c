@@ -77,7 +77,11 @@ static void tfd_release(struct file *f)
 	kfree(t);
 }
 
-static const struct file_ops timerfd_ops = { .read = tfd_read, .poll = tfd_poll, .release = tfd_release };
+/* Linux gives these files noop_llseek: lseek succeeds and reports the position. */
+static long noop_lseek(struct file *f, int64_t off, int whence) { return (long)f->pos; }
+
+static const struct file_ops timerfd_ops = {
+	.lseek = noop_lseek, .read = tfd_read, .poll = tfd_poll, .release = tfd_release };
 
 bool file_is_timerfd(struct file *f) { return f->ops == &timerfd_ops; }
 
