@@ -29,6 +29,12 @@ struct file *exec_open(const char *path, long *err)
 		*err = r;
 		return 0;
 	}
+	/* Only regular files can be programs or configuration (execve(2): EACCES). */
+	if (!f->inode || !S_ISREG(f->inode->mode) || !f->ops->pread) {
+		file_put(f);
+		*err = -EACCES;
+		return 0;
+	}
 	return f;
 }
 
