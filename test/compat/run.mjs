@@ -70,7 +70,13 @@ for (const name of names) {
   rows.set(name, row);
 }
 
-const sorted = [...rows.values()].filter((r) => all.includes(r.app)).sort((a, b) => a.category.localeCompare(b.category) || a.app.localeCompare(b.app));
+// cases.json is the source of the notes (category, cause of a failure, own test suites).
+const sorted = [...rows.values()]
+  .filter((r) => all.includes(r.app))
+  .map((r) => {
+    const meta = cases.apps[r.app] ?? {};
+    return { ...r, category: meta.category ?? r.category, cause: r.result === 'pass' ? null : meta.cause ?? r.cause ?? null, ownTests: meta.ownTests ?? r.ownTests ?? null };
+  }).sort((a, b) => a.category.localeCompare(b.category) || a.app.localeCompare(b.app));
 const summary = {
   pass: sorted.filter((r) => r.result === 'pass').length,
   fail: sorted.filter((r) => r.result === 'fail').length,

@@ -19,12 +19,15 @@ httpServer.listen(0, '127.0.0.1', () => {
     console.log('ack', sum);
     c.emit('shout', 'hi there');
   });
-  c.io.engine.on('upgrade', (t) => console.log('upgraded to', t.name));
+  // The upgrade races with the first events (timing-dependent order): reported at the end.
+  let upgraded = 'no upgrade';
+  c.io.engine.on('upgrade', (t) => { upgraded = `upgraded to ${t.name}`; });
   c.on('heard', (m) => {
     console.log('heard', m);
     const admin = connect(`${url}/admin`, { transports: ['websocket'] });
     admin.on('welcome', (w) => {
       console.log('welcome', w);
+      console.log(upgraded);
       admin.close();
       c.close();
       io.close(() => console.log('closed'));
