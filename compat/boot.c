@@ -114,15 +114,15 @@ static char **env_array(const struct json *o)
 	return v;
 }
 
-/* Returns 0 when the app is running, -ENOENT when the image has no boot
- * configuration, another negative errno when it could not start. */
+/* Returns 0 when the app is running, 1 (BOOT_NO_APP) when the image has
+ * no boot configuration, a negative errno when the app could not start. */
 int boot_start_app(void)
 {
 	size_t len;
 	long err = 0;
 	char *text = read_whole(BOOT_JSON, &len, &err);
 	if (!text)
-		return err == -ENOENT ? -ENOENT : (int)err;
+		return err == -ENOENT ? 1 : (int)err;
 	const char *perr;
 	size_t pos;
 	struct json *cfg = json_parse(text, len, &perr, &pos);

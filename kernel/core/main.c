@@ -26,6 +26,7 @@
 #include "sched/thread.h"
 
 void pvh_parse(uint64_t start_info_phys);
+#define BOOT_NO_APP 1
 int boot_start_app(void);
 void compat_init(void);
 void syscall_init(void);
@@ -64,7 +65,10 @@ static void ticks_test(uint64_t n)
 	krecord("ticks n=%lu hz=%u tsc_hz=%lu lapic_hz=%lu", n, TIMER_HZ, tsc_hz, lapic_timer_hz);
 }
 
-static void boot_actions(void)
+/* Runs as the "init" kernel thread, so it may sleep (DHCP, the app's
+ * start-up); the boot context itself becomes the idle thread, which never
+ * blocks. */
+static void boot_actions(void *unused)
 {
 	const struct cmdline *cl = &kernel_cmdline;
 	const char *crash = cmdline_get(cl, "unipack.crash");
@@ -97,7 +101,7 @@ static void boot_actions(void)
 	if (cmdline_has(cl, "unipack.exit"))
 		machine_exit((int)cmdline_get_u64(cl, "unipack.exit", 0));
 	int r = boot_start_app();
-	if (r == -ENOENT) {
+	if (r == BOOT_NO_APP) {
 		krecord("idle reason=no-app");
 		machine_exit(0);
 	}
@@ -105,7 +109,6 @@ static void boot_actions(void)
 		/* The program could not start: like a shell's 127. */
 		machine_exit(127);
 	}
-	sched_idle_loop();
 }
 
 void kmain(uint64_t start_info_phys)
@@ -142,5 +145,7 @@ void kmain(uint64_t start_info_phys)
 	procfiles_init();
 	uint64_t d = rdtsc() - boot_tsc;
 	krecord("ready tsc_delta=%lu idle_tsc=%lu tsc_hz=%lu us=%lu", d, idle_tsc, tsc_hz, tsc_to_ns(d) / 1000);
-	boot_actions();
+	if (!thread_create_kernel("init", boot_actions, 0))
+		panic("cannot create the init thread");
+	sched_idle_loop();
 }

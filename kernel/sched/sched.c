@@ -158,6 +158,14 @@ void sched_block(void)
 {
 	uint64_t f = spin_lock_irqsave(&sched_lock);
 	struct thread *cur = current();
+	if (cur == this_cpu()->idle) {
+		/* The idle thread has nowhere to switch to and must never sleep:
+		 * it was on the sleepers list twice once, and the list looped.
+		 * Waiting code runs in other threads; here it just polls. */
+		cur->state = THREAD_RUNNABLE;
+		spin_unlock_irqrestore(&sched_lock, f);
+		return;
+	}
 	if (cur->state == THREAD_BLOCKED) {
 		if (cur->wake_deadline)
 			sleepers_insert(cur);
