@@ -25,76 +25,79 @@ static uint32_t r_head, r_count;
 static bool rx_eof, esc_pending;
 static enum console_stdin_mode mode = STDIN_NULL;
 
-static void push(uint8_t c)
+static bool push(uint8_t c)
 {
-	if (r_count < RING) {   /* a full ring drops input: the host must pace itself */
-		ring[(r_head + r_count) % RING] = c;
-		r_count++;
+	if (r_count == RING)
+		return false;
+	ring[(r_head + r_count) % RING] = c;
+	r_count++;
+	return true;
+}
+
+/* Decodes one received byte by the stdin mode. Caller holds rx_lock. After
+ * end of file, data is dropped but 0xFF N still delivers signals. */
+static void rx_byte(uint8_t c, uint64_t *signals)
+{
+	if (mode != STDIN_FRAMED) {
+		if (!rx_eof)
+			push(c);
+	} else if (esc_pending) {
+		esc_pending = false;
+		if (c == 0x00)
+			rx_eof = true;
+		else if (c >= 1 && c <= 64)
+			*signals |= 1ULL << (c - 1);   /* 0xFF N: the host sends signal N (Ctrl-C, stop) */
+		else if (!rx_eof)
+			push(c);   /* 0xFF 0xFF: a literal 0xFF (other escapes pass the byte through) */
+	} else if (c == 0xff) {
+		esc_pending = true;
+	} else if (!rx_eof) {
+		push(c);
 	}
 }
 
-void console_rx_bytes(const uint8_t *b, size_t n)
+static void deliver(uint64_t signals)
 {
-	uint64_t signals = 0;
-	uint64_t fl = spin_lock_irqsave(&rx_lock);
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = b[i];
-		if (rx_eof)
-			break;
-		if (mode != STDIN_FRAMED) {
-			push(c);
-		} else if (esc_pending) {
-			esc_pending = false;
-			if (c == 0x00)
-				rx_eof = true;
-			else if (c >= 1 && c <= 64)
-				signals |= 1ULL << (c - 1);   /* 0xFF N: the host sends signal N (Ctrl-C, stop) */
-			else
-				push(c);   /* 0xFF 0xFF: a literal 0xFF (other escapes pass the byte through) */
-		} else if (c == 0xff) {
-			esc_pending = true;
-		} else {
-			push(c);
-		}
-	}
-	spin_unlock_irqrestore(&rx_lock, fl);
 	waitq_wake_all(&rx_wq, POLLIN | POLLRDNORM);
 #ifndef UNIPACK_HOST_TEST
 	for (int sig = 1; signals; sig++, signals >>= 1)
 		if (signals & 1)
 			signal_send_process(sig, SI_KERNEL);
+#else
+	(void)signals;
 #endif
 }
 
-static void drain_uart(void)
+/* For tests and feeds that are not the UART: bytes past a full ring are dropped. */
+void console_rx_bytes(const uint8_t *b, size_t n)
+{
+	uint64_t signals = 0;
+	uint64_t fl = spin_lock_irqsave(&rx_lock);
+	for (size_t i = 0; i < n; i++)
+		rx_byte(b[i], &signals);
+	spin_unlock_irqrestore(&rx_lock, fl);
+	deliver(signals);
+}
+
+/* Moves bytes from the UART into the ring while it has room; the rest stays
+ * in the UART (QEMU then holds the host's data back: flow control, nothing
+ * lost). Interrupts off, so the IRQ handler and a reader never both read
+ * the UART between its status and data registers. */
+static void uart_pull(void)
 {
 #ifndef UNIPACK_HOST_TEST
-	uint8_t buf[64];
-	size_t n = 0;
+	uint64_t signals = 0;
+	uint64_t fl = spin_lock_irqsave(&rx_lock);
 	int c;
-	while (n < sizeof(buf) && (c = serial_read_byte(COM1)) >= 0)
-		buf[n++] = (uint8_t)c;
-	if (n)
-		console_rx_bytes(buf, n);
+	while (r_count < RING && (c = serial_read_byte(COM1)) >= 0)
+		rx_byte((uint8_t)c, &signals);
+	spin_unlock_irqrestore(&rx_lock, fl);
+	deliver(signals);
 #endif
 }
 
 #ifndef UNIPACK_HOST_TEST
-static void com1_irq(struct trap_frame *f)
-{
-	int c;
-	uint8_t buf[16];
-	size_t n = 0;
-	while ((c = serial_read_byte(COM1)) >= 0) {
-		buf[n++] = (uint8_t)c;
-		if (n == sizeof(buf)) {
-			console_rx_bytes(buf, n);
-			n = 0;
-		}
-	}
-	if (n)
-		console_rx_bytes(buf, n);
-}
+static void com1_irq(struct trap_frame *f) { uart_pull(); }
 #endif
 
 void console_init(const char *m, int hw)
@@ -111,7 +114,7 @@ void console_init(const char *m, int hw)
 		irq_register(CONSOLE_VECTOR, com1_irq);
 		ioapic_route_isa(4, CONSOLE_VECTOR);
 		serial_enable_rx_irq(COM1);
-		drain_uart();
+		uart_pull();
 	}
 #endif
 }
@@ -123,7 +126,7 @@ static long con_read(struct file *f, void *buf, size_t n)
 	if (mode == STDIN_NULL || n == 0)
 		return 0;
 	for (;;) {
-		drain_uart();
+		uart_pull();
 		uint64_t fl = spin_lock_irqsave(&rx_lock);
 		if (r_count) {
 			size_t got = n < r_count ? n : r_count;
@@ -132,6 +135,7 @@ static long con_read(struct file *f, void *buf, size_t n)
 			r_head = (r_head + (uint32_t)got) % RING;
 			r_count -= (uint32_t)got;
 			spin_unlock_irqrestore(&rx_lock, fl);
+			uart_pull();   /* room again: take what the UART held back */
 			return (long)got;
 		}
 		bool eof = rx_eof;
