@@ -43,6 +43,11 @@ export interface BootImageOptions {
   /** Stream the kernel log to stderr. */
   verbose?: boolean;
   logFile?: string;
+  /**
+   * SIGINT/SIGTERM to this process go to the app as signals (framed stdin, 0xFF N), like a
+   * shell's Ctrl-C; the VM is stopped if the app is still running GRACE_MS later, or at once on
+   * a second signal. (The CLI sets this for run and exec.)
+   */
   killOnSignals?: boolean;
   /** Where the app's output goes; without one it is collected into the result. */
   stdout?: NodeJS.WritableStream;
@@ -70,6 +75,10 @@ export function netArgs(machine: Machine, ports: readonly PortForward[]): string
   return ['-netdev', `user,id=net0${fwd}`, '-device', `${machine === 'q35' ? 'virtio-net-pci' : 'virtio-net-device'},netdev=net0`];
 }
 
+/** How long an app has to end after a forwarded SIGINT/SIGTERM before the VM is stopped. */
+export const GRACE_MS = 10_000;
+const SIGNAL_NUMBER: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+
 function resolveStdin(s: StdinOption | undefined): { mode: 'null' | 'framed'; source?: Readable; input?: Readable } {
   if (s === undefined || s === 'ignore') return { mode: 'null' };
   if (s === 'auto' && !stdinHasData()) return { mode: 'null' };
@@ -84,18 +93,42 @@ const CONSOLE_READY = new Set(['ready', 'exec']);
 export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
   const machine = o.machine ?? 'microvm';
   const notes = o.notes ?? process.stderr;
-  const { mode, source, input } = resolveStdin(o.stdin);
-  // Input is held back until the kernel has set up COM1: its UART init resets the receive
-  // FIFO, and a byte QEMU delivered before that would be lost.
-  const gate = source ? new PassThrough() : undefined;
+  const resolved = resolveStdin(o.stdin);
+  const { source, input } = resolved;
+  const forward = o.killOnSignals ?? false;
+  // Forwarding signals needs the framed line even when the app gets no input: it then sees an
+  // immediate end of file, and the line stays open for 0xFF N.
+  const mode = forward ? 'framed' : resolved.mode;
+  // Input is held back until the kernel has set up COM1.
+  const gate = source || forward ? new PassThrough() : undefined;
   let opened = false;
+  const pending: Buffer[] = [];
+  const send = (b: Buffer) => (opened ? gate!.write(b) : pending.push(b));
   const onLog = (line: string) => {
     if (o.verbose) notes.write(`${line}\n`);
     if (gate && !opened && CONSOLE_READY.has(parseRecord(line)?.event ?? '')) {
       opened = true;
-      source!.pipe(gate);
+      if (source) source.pipe(gate, { end: !forward });
+      else gate.write(Buffer.from([0xff, 0x00]));
+      for (const b of pending.splice(0)) gate.write(b);
     }
   };
+  const abort = new AbortController();
+  let forwarded = 0;
+  let grace: NodeJS.Timeout | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    const n = SIGNAL_NUMBER[sig];
+    if (forwarded++ > 0 || !n) {
+      abort.abort(sig);
+      return;
+    }
+    send(Buffer.from([0xff, n]));
+    grace = setTimeout(() => abort.abort(sig), GRACE_MS);
+  };
+  if (forward) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
   const vm = await runVm({
     kernel: o.kernel ?? defaultKernelPath(),
     initrd: o.image,
@@ -105,12 +138,19 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
     accel: o.accel ?? 'auto',
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     stdin: gate ?? 'ignore',
-    killOnSignals: o.killOnSignals ?? false,
+    abort: abort.signal,
     ...(o.logFile ? { logFile: o.logFile } : {}),
     ...(o.stdout ? { onStdout: (b: Buffer) => o.stdout!.write(b) } : {}),
     ...(o.stderr ? { onStderr: (b: Buffer) => o.stderr!.write(b) } : {}),
     onLog,
     extraArgs: netArgs(machine, o.ports ?? []),
+  }).finally(() => {
+    if (forward) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    if (grace) clearTimeout(grace);
+    gate?.end();
   });
   // The app is gone: stop reading the caller's stdin (it would keep an API caller's process alive).
   if (input) {
@@ -127,7 +167,9 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
  */
 export function printRunNotes(vm: RunVmResult, o: { notes?: NodeJS.WritableStream; verbose?: boolean; logFile?: string } = {}): void {
   const notes = o.notes ?? process.stderr;
-  if ((vm.panic || vm.signal !== undefined) && !o.verbose) {
+  // A death by SIGINT or SIGTERM is what the user asked for (Ctrl-C, stop): no log tail, as a shell.
+  const asked = vm.signal === 2 || vm.signal === 15;
+  if ((vm.panic || (vm.signal !== undefined && !asked)) && !o.verbose) {
     notes.write(`unipack: kernel log (last lines${o.logFile ? `, full log in ${o.logFile}` : ''}):\n${logTail(vm.log)}\n`);
   }
   const summary = unsupportedSummary(vm.records);

@@ -34,6 +34,8 @@ export interface RunVmOptions extends QemuArgsOptions {
   logFile?: string;
   /** Kill QEMU when the host process gets SIGINT/SIGTERM (the CLI sets this). */
   killOnSignals?: boolean;
+  /** Stop QEMU when this aborts; its reason (a signal name) becomes the error's hostSignal. */
+  abort?: AbortSignal;
   /** The QEMU binary; default qemu-system-x86_64. */
   qemuBinary?: string;
 }
@@ -195,6 +197,9 @@ export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
+  const onAbort = () => onSignal((opts.abort?.reason as NodeJS.Signals | undefined) ?? 'SIGTERM');
+  if (opts.abort?.aborted) onAbort();
+  else opts.abort?.addEventListener('abort', onAbort, { once: true });
 
   let spawnError: unknown;
   let exitCode: number | undefined;
@@ -209,6 +214,7 @@ export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    opts.abort?.removeEventListener('abort', onAbort);
     splitter.end();
     if (logStream) await new Promise<void>((res) => logStream!.end(() => res()));
   }
