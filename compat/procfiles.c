@@ -132,6 +132,38 @@ static long gen_version(char *buf, size_t size)
 	return ksnprintf(buf, size, "Linux version 6.1.0-unipack (unipack " UNIPACK_VERSION ") #1 SMP PREEMPT_DYNAMIC\n");
 }
 
+void rlimit_get(unsigned resource, uint64_t *cur, uint64_t *max);
+
+/* proc(5) /proc/pid/limits: the table prom-client and ulimit-minded tools read. */
+static long gen_limits(char *buf, size_t size)
+{
+	static const struct { const char *name, *unit; } rows[16] = {
+		{ "Max cpu time", "seconds" }, { "Max file size", "bytes" }, { "Max data size", "bytes" },
+		{ "Max stack size", "bytes" }, { "Max core file size", "bytes" }, { "Max resident set", "bytes" },
+		{ "Max processes", "processes" }, { "Max open files", "files" }, { "Max locked memory", "bytes" },
+		{ "Max address space", "bytes" }, { "Max file locks", "locks" }, { "Max pending signals", "signals" },
+		{ "Max msgqueue size", "bytes" }, { "Max nice priority", "" }, { "Max realtime priority", "" },
+		{ "Max realtime timeout", "us" },
+	};
+	long o = ksnprintf(buf, size, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+	for (unsigned i = 0; i < 16; i++) {
+		uint64_t cur, max;
+		rlimit_get(i, &cur, &max);
+		char c[24], m[24];
+		if (cur == ~0ULL)
+			ksnprintf(c, sizeof(c), "unlimited");
+		else
+			ksnprintf(c, sizeof(c), "%lu", cur);
+		if (max == ~0ULL)
+			ksnprintf(m, sizeof(m), "unlimited");
+		else
+			ksnprintf(m, sizeof(m), "%lu", max);
+		o += ksnprintf(buf + (o < (long)size ? o : (long)size), o < (long)size ? size - o : 0, "%-25s %-20s %-20s %-10s\n",
+			       rows[i].name, c, m, rows[i].unit);
+	}
+	return o;
+}
+
 static long gen_overcommit(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
 static long gen_pid_max(char *buf, size_t size) { return ksnprintf(buf, size, "4194304\n"); }
 static long gen_somaxconn(char *buf, size_t size) { return ksnprintf(buf, size, "4096\n"); }
@@ -144,6 +176,7 @@ void procfiles_init(void)
 	procfs_register("self/statm", gen_statm);
 	procfs_register("self/status", gen_status);
 	procfs_register("self/cgroup", gen_cgroup);
+	procfs_register("self/limits", gen_limits);
 	procfs_register("meminfo", gen_meminfo);
 	procfs_register("cpuinfo", gen_cpuinfo);
 	procfs_register("stat", gen_proc_stat);

@@ -244,6 +244,13 @@ long sys_prlimit64(int pid, unsigned resource, const struct rlimit_k *new_lim, s
 	return 0;
 }
 
+/* For /proc/self/limits. */
+void rlimit_get(unsigned resource, uint64_t *cur, uint64_t *max)
+{
+	*cur = resource < RLIMIT_NLIMITS ? limits[resource].cur : 0;
+	*max = resource < RLIMIT_NLIMITS ? limits[resource].max : 0;
+}
+
 long sys_getrlimit(unsigned resource, struct rlimit_k *r) { return sys_prlimit64(0, resource, 0, r); }
 long sys_setrlimit(unsigned resource, const struct rlimit_k *r) { return sys_prlimit64(0, resource, r, 0); }
 

@@ -383,6 +383,12 @@ function interruptedCode(e: UnipackError): number {
 
 /** Entry point for bin/unipack.js: runs the CLI and exits with its code. */
 export async function main(argv: string[]): Promise<never> {
+  // A reader that went away (`unipack run app | head`): stop as a shell pipeline member does,
+  // with 128 + SIGPIPE, not with a stack trace. QEMU goes with us (execa's cleanup).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
   let code: number;
   try {
     code = await cli(argv);
