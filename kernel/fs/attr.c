@@ -2,6 +2,7 @@
  * chdir, getcwd, statfs. We run as root (uid 0), so permission checks reduce
  * to Linux's root rules: X_OK needs some execute bit on non-directories. */
 #include "fs/namei.h"
+#include "fs/inotify.h"
 #include "fs/tmpfs.h"
 #include "lib/string.h"
 #include "lib/errno.h"
@@ -87,6 +88,7 @@ static int with_inode(int dirfd, const char *path, struct file *f, int flags,
 
 static int do_chmod(struct inode *ino, const void *arg)
 {
+	fsnotify_file(ino, IN_ATTRIB);
 	uint32_t mode = *(const uint32_t *)arg;
 	if (S_ISLNK(ino->mode))
 		return -EOPNOTSUPP;   /* fchmodat(2): AT_SYMLINK_NOFOLLOW on a link */
@@ -102,6 +104,7 @@ int vfs_chmod(int dirfd, const char *path, struct file *f, uint32_t mode, int fl
 
 static int do_chown(struct inode *ino, const void *arg)
 {
+	fsnotify_file(ino, IN_ATTRIB);
 	const uint32_t *ids = arg;
 	if (ids[0] != (uint32_t)-1)
 		ino->uid = ids[0];
@@ -123,6 +126,7 @@ int vfs_chown(int dirfd, const char *path, struct file *f, uint32_t uid, uint32_
 
 static int do_utimens(struct inode *ino, const void *arg)
 {
+	fsnotify_file(ino, IN_ATTRIB);
 	const struct ktimespec *t = arg;
 	struct ktimespec now = vfs_now();
 	if (t[0].nsec == UTIME_OMIT && t[1].nsec == UTIME_OMIT)
@@ -143,6 +147,7 @@ int vfs_utimens(int dirfd, const char *path, struct file *f, const struct ktimes
 
 static int do_truncate(struct inode *ino, const void *arg)
 {
+	fsnotify_file(ino, IN_MODIFY);
 	if (S_ISDIR(ino->mode))
 		return -EISDIR;
 	if (!S_ISREG(ino->mode) || ino->fops)

@@ -5,6 +5,7 @@
  * merged view. errno choices follow fs/namei.c; each is noted where it is
  * not obvious. Caller-visible locking: each call takes vfs_lock. */
 #include "fs/namei.h"
+#include "fs/inotify.h"
 #include "mm/kmalloc.h"
 #include "lib/string.h"
 #include "lib/errno.h"
@@ -119,10 +120,20 @@ static bool is_ancestor(struct inode *a, struct inode *d)
 static int move_entry(struct inode *old_dir, const char *old_name, struct inode *new_dir, const char *new_name,
 		      struct inode *ino)
 {
+	/* The directory edits below stay quiet; a rename reports IN_MOVED_FROM and
+	 * IN_MOVED_TO with one cookie, then IN_MOVE_SELF, as Linux does. */
+	uint32_t cookie = fsnotify_cookie();
+	fsnotify_rename_cookie = cookie;
 	int err = vfs_dir_add(new_dir, new_name, strlen(new_name), ino);
+	if (!err)
+		vfs_dir_remove(old_dir, old_name, strlen(old_name));
+	fsnotify_rename_cookie = 0;
 	if (err)
 		return err;
-	vfs_dir_remove(old_dir, old_name, strlen(old_name));
+	uint32_t isdir = S_ISDIR(ino->mode) ? IN_ISDIR : 0;
+	fsnotify(old_dir, IN_MOVED_FROM | isdir, old_name, strlen(old_name), cookie);
+	fsnotify(new_dir, IN_MOVED_TO | isdir, new_name, strlen(new_name), cookie);
+	fsnotify(ino, IN_MOVE_SELF, 0, 0, 0);
 	if (S_ISDIR(ino->mode) && old_dir != new_dir) {
 		old_dir->nlink--;
 		new_dir->nlink++;

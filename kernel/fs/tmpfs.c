@@ -4,6 +4,7 @@
  * that copy-up is the overlay's "upper layer". Above: the regular-file
  * file_ops at the end of this file; below: page_alloc. */
 #include "fs/tmpfs.h"
+#include "fs/inotify.h"
 #include "fs/vfs.h"
 #include "mm/page.h"
 #include "mm/kmalloc.h"
@@ -142,6 +143,7 @@ long tmpfs_write(struct inode *ino, const void *buf, size_t n, uint64_t off)
 {
 	if (n == 0)
 		return 0;
+	fsnotify_file(ino, IN_MODIFY);
 	if (off >= MAX_FILE_SIZE || n > MAX_FILE_SIZE - off)
 		return -EFBIG;
 	int err = tmpfs_copy_up(ino);

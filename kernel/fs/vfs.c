@@ -3,6 +3,7 @@
  * doubles as the getdents offset, so unlinking during a readdir never skips
  * an entry), mounts and directory paths. Above: namei.c and path.c. */
 #include "fs/vfs.h"
+#include "fs/inotify.h"
 #include "fs/tmpfs.h"
 #include "fs/locks.h"
 #include "mm/kmalloc.h"
@@ -183,6 +184,8 @@ int vfs_dir_add(struct inode *dir, const char *name, size_t len, struct inode *i
 	d->hash = name_hash(name, len);
 	d->cookie = dir->u.dir.next_cookie++;
 	d->inode = ino;
+	if (!fsnotify_rename_cookie)   /* a rename reports its own events, in Linux's order */
+		fsnotify(dir, IN_CREATE | (S_ISDIR(ino->mode) ? IN_ISDIR : 0), name, len, 0);
 	return 0;
 }
 
@@ -191,6 +194,17 @@ int vfs_dir_remove(struct inode *dir, const char *name, size_t len)
 	struct dentry_rec *d = dir_find_rec(dir, name, len);
 	if (!d)
 		return -ENOENT;
+	struct inode *ino = d->inode;
+	uint32_t isdir = S_ISDIR(ino->mode) ? IN_ISDIR : 0;
+	if (!fsnotify_rename_cookie) {
+		/* As Linux orders them: the file's link count (IN_ATTRIB), then, for its last
+		 * name or a directory, the object itself (IN_DELETE_SELF), then the parent. */
+		if (!isdir)
+			fsnotify(ino, IN_ATTRIB, 0, 0, 0);
+		if (isdir || ino->nlink <= 1)
+			fsnotify(ino, IN_DELETE_SELF, 0, 0, 0);
+		fsnotify(dir, IN_DELETE | isdir, name, len, 0);
+	}
 	kfree(d->name);
 	uint32_t i = (uint32_t)(d - dir->u.dir.ents);
 	memmove(d, d + 1, (dir->u.dir.nents - i - 1) * sizeof(*d));

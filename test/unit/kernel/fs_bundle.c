@@ -17,6 +17,7 @@
 #include "../../../kernel/fs/devfs.c"
 #include "../../../kernel/fs/console.c"
 #include "../../../kernel/fs/fs_init.c"
+#include "../../../kernel/fs/inotify.c"
 #include "../../../kernel/lib/tar.c"
 #include "../../../kernel/lib/printf.c"
 #include "../../../kernel/lib/cmdline.c"
@@ -31,3 +32,4 @@
 #include "../../../compat/sys/fsinfo.c"
 #include "../../../compat/sys/pipe.c"
 #include "../../../compat/sys/copy.c"
+#include "../../../compat/sys/inotify.c"
