@@ -29,7 +29,11 @@ static uint64_t rnd(void)
 
 static char *arena;          /* memory calls only ever target this */
 #define ARENA_SIZE (64 << 20)
-static char scratch[65536];
+/* Pointer arguments land in this mapped window, fenced by PROT_NONE pages on
+ * both sides: a call that writes past it faults in the kernel (EFAULT)
+ * instead of overwriting the fuzzer's own data. */
+#define SCRATCH_SIZE 65536
+static char *scratch;
 
 static uint64_t interesting(void)
 {
@@ -41,7 +45,7 @@ static uint64_t interesting(void)
 	};
 	switch (rnd() % 6) {
 	case 0: return vals[rnd() % (sizeof(vals) / sizeof(vals[0]))];
-	case 1: return (uint64_t)(scratch + rnd() % sizeof(scratch));
+	case 1: return (uint64_t)(scratch + rnd() % SCRATCH_SIZE);
 	case 2: return rnd() % 64;
 	case 3: return rnd();
 	case 4: return (uint64_t)(arena + (rnd() % ARENA_SIZE & ~4095ULL));
@@ -76,8 +80,11 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	state = seed * 2654435761u + 1;
 	arena = mmap(0, ARENA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (arena == MAP_FAILED)
+	char *win = mmap(0, SCRATCH_SIZE + 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (arena == MAP_FAILED || win == MAP_FAILED)
 		return 2;
+	scratch = win + 4096;
+	mprotect(scratch, SCRATCH_SIZE, PROT_READ | PROT_WRITE);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
@@ -103,6 +110,14 @@ int main(int argc, char **argv)
 			a[0] = (uint64_t)(arena + (rnd() % ARENA_SIZE & ~4095ULL));
 		if (nr == SYS_mremap)
 			a[4] = (uint64_t)(arena + (rnd() % ARENA_SIZE & ~4095ULL));
+		/* ...and lengths that end inside the arena, or the call would unmap the rest of us. */
+		if (nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise || nr == SYS_mremap ||
+		    nr == SYS_pkey_mprotect || nr == SYS_mlock || nr == SYS_munlock || nr == SYS_msync || nr == SYS_mmap) {
+			uint64_t room = (uint64_t)(arena + ARENA_SIZE) - a[0];
+			a[1] = rnd() % (room + 1);
+			if (nr == SYS_mremap)
+				a[2] = rnd() % (room + 1);
+		}
 		if (nr == SYS_mmap && (a[3] & MAP_FIXED) == 0 && rnd() % 2)
 			a[0] = 0;
 		/* Keep stdout and stderr: closing or replacing them hides the result, nothing more. */

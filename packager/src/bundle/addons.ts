@@ -135,7 +135,12 @@ export function addonLibraries(hostPath: string): ResolvedObject[] {
 /** prebuilds/<platform>-<arch>/<name>.node (prebuildify, node-gyp-build) and its tags. */
 function prebuildFit(imagePath: string, modules: string | undefined): 'fits' | 'other-platform' | 'other-abi' | 'not-prebuild' {
   const m = /\/prebuilds\/([^/]+)\/([^/]+)$/.exec(imagePath);
-  if (!m) return 'not-prebuild';
+  if (!m) {
+    // A musl build shipped beside the glibc one outside prebuilds/ (e.g. msgpackr-extract's
+    // node.abi115.musl.node): it cannot load into a glibc node, and its libc.so is not ours.
+    const tags = (imagePath.split('/').pop() ?? '').replace(/\.node$/, '').split('.');
+    return tags.includes('musl') ? 'other-platform' : 'not-prebuild';
+  }
   const [platform, file] = [m[1]!, m[2]!];
   if (platform !== 'linux-x64') return 'other-platform';
   const tags = file.replace(/\.node$/, '').split('.');

@@ -13,17 +13,6 @@ export interface KnownPackage {
 }
 
 export const KNOWN_PACKAGES: Record<string, KnownPackage> = {
-  "chokidar": {
-    "status": "fails",
-    "reason": "kernel: inotify_init1 returns ENOSYS (no inotify), so fs.watch throws 'ENOSYS: function not implemented, watch'. Repro: require('fs').watch('/tmp', () => {})",
-    "versions": [
-      "4.0.3"
-    ],
-    "unsupported": [
-      "inotify_init1"
-    ],
-    "app": "chokidar"
-  },
   "cross-spawn": {
     "status": "impossible",
     "reason": "exist to spawn processes",
@@ -44,15 +33,6 @@ export const KNOWN_PACKAGES: Record<string, KnownPackage> = {
     "reason": "downloads and spawns a mongod binary",
     "unsupported": []
   },
-  "msgpackr": {
-    "status": "fails",
-    "reason": "packager (bundle): @msgpackr-extract/msgpackr-extract-linux-x64 ships node.abi115.musl.node beside the glibc build (not under prebuilds/); the bundle resolves its DT_NEEDED libc.so (musl) and the build fails with ERR_UNIPACK_LIBRARY_MISSING. musl-tagged addons outside prebuilds/ should be left out as prebuilds/…musl… are. Repro: unipack build of any app depending on msgpackr@1.12.1",
-    "versions": [
-      "1.12.1"
-    ],
-    "unsupported": [],
-    "app": "msgpackr"
-  },
   "nodemon": {
     "status": "impossible",
     "reason": "restarts the app as a child process",
@@ -67,15 +47,6 @@ export const KNOWN_PACKAGES: Record<string, KnownPackage> = {
     "status": "impossible",
     "reason": "fork worker processes (cluster.fork is child_process.fork)",
     "unsupported": []
-  },
-  "prom-client": {
-    "status": "fails",
-    "reason": "kernel: /proc/self/limits does not exist (ENOENT); prom-client's process_max_fds metric reads 'Max open files' from it and is silently left out. Repro: require('fs').readFileSync('/proc/self/limits', 'utf8')",
-    "versions": [
-      "15.1.3"
-    ],
-    "unsupported": [],
-    "app": "prom-client"
   },
   "puppeteer": {
     "status": "impossible",
