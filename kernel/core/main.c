@@ -94,6 +94,8 @@ static void boot_actions(void *unused)
 		int failed = selftest_run();
 		machine_exit(failed ? 1 : 0);
 	}
+	if (cmdline_has(cl, "unipack.listinitrd"))
+		machine_exit(0);   /* a diagnostic: the listing was printed at boot */
 	if (cmdline_has(cl, "unipack.netcheck"))
 		machine_exit(netcheck_run());
 	if (cmdline_has(cl, "unipack.ticks"))
