@@ -91,16 +91,25 @@ static void test_kmalloc(void)
 
 static void test_timer(void)
 {
-	/* Over 100 ms of TSC time: jiffies advance by 100 (+-5 %), and timer
-	 * interrupts keep arriving (at least half of them: a busy host under
-	 * TCG delays and merges some, which jiffies tolerate by design). */
-	uint64_t t0 = rdtsc(), j0 = jiffies, i0 = timer_interrupts;
-	uint64_t want = 100 * NSEC_PER_SEC / TIMER_HZ;
-	while (tsc_to_ns(rdtsc() - t0) < want)
+	/* jiffies follow the TSC: measured from a tick to a tick, they advance as
+	 * the TSC says (+-2), however late the host delivers the interrupts. And
+	 * the timer interrupt keeps coming. */
+	uint64_t j = jiffies;
+	while (jiffies == j)
 		cpu_idle_wait();
-	uint64_t dj = jiffies - j0, di = timer_interrupts - i0;
-	CHECK("timer-jiffies", dj >= 95 && dj <= 106, "100 ms of TSC time gave %lu jiffies", dj);
-	CHECK("timer-interrupts", di >= 50 && di <= 110, "100 ms of TSC time gave %lu timer interrupts", di);
+	uint64_t t0 = time_monotonic_ns(), j0 = jiffies, i0 = timer_interrupts;
+	uint64_t want = 100 * NSEC_PER_SEC / TIMER_HZ;
+	while (time_monotonic_ns() - t0 < want)
+		cpu_idle_wait();
+	j = jiffies;
+	while (jiffies == j)
+		cpu_idle_wait();
+	uint64_t t1 = time_monotonic_ns(), j1 = jiffies, di = timer_interrupts - i0;
+	int64_t by_tsc = (int64_t)((t1 - t0) / (NSEC_PER_SEC / TIMER_HZ)), dj = (int64_t)(j1 - j0);
+	CHECK("timer-jiffies", dj - by_tsc >= -2 && dj - by_tsc <= 2, "%ld jiffies in %ld ms of TSC time", dj, by_tsc);
+	/* No upper bound: after the host stalls the vCPU, QEMU's LAPIC fires the missed periods
+	 * back to back (a thousand in 100 ms was seen under load). */
+	CHECK("timer-interrupts", di >= 10, "%lu timer interrupts in %ld ms", di, by_tsc);
 	uint64_t m0 = time_monotonic_ns(), m1 = time_monotonic_ns();
 	CHECK("monotonic", m1 >= m0, "time went back");
 	CHECK("realtime-plausible", time_realtime_ns() > 1600000000LL * (int64_t)NSEC_PER_SEC,

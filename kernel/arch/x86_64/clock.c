@@ -6,7 +6,7 @@
 #include "core/panic.h"
 
 #define VEC_CALIBRATE 0x21
-#define TARGET_PIT_COUNTS 11932   /* 10 ms */
+#define TARGET_PIT_COUNTS 5966   /* 5 ms per sample; the median of three */
 
 uint64_t tsc_hz;
 uint64_t idle_tsc;
@@ -21,32 +21,84 @@ static volatile int fired;
 
 static void calibrate_irq(struct trap_frame *f) { fired = 1; }
 
+/* One measurement: LAPIC periodic countdown of count ticks, halted until it
+ * fires. Reads PIT-TSC-PIT at both ends; a sample whose brackets are wide
+ * (the host descheduled the vCPU while we read) is refused. Returns 0 with
+ * the PIT counts, TSC ticks and LAPIC ticks elapsed, or -1. */
+static uint16_t max_bracket = 120;
+static uint32_t last_w0, last_w1, last_dp;   /* 100 µs: 2 % of a sample at worst, ~0.2 % as usual */
+
+static int sample(uint64_t count, uint32_t *dp, uint64_t *dtsc, uint64_t *dlapic)
+{
+	fired = 0;
+	uint16_t a0 = pit_read();
+	uint64_t t0 = rdtsc();
+	uint16_t b0 = pit_read();
+	lapic_timer_periodic_count((uint32_t)count, VEC_CALIBRATE);
+	while (!fired)
+		cpu_idle_wait();
+	uint32_t cur = lapic_timer_current();
+	uint16_t a1 = pit_read();
+	uint64_t t1 = rdtsc();
+	uint16_t b1 = pit_read();
+	lapic_timer_stop();
+	/* A second expiry may have fired between the reads and the stop: take it
+	 * now (the MMIO read ends the translation block under TCG), or it would
+	 * wake the next sample at once. */
+	irq_enable();
+	(void)lapic_timer_current();
+	irq_disable();
+	/* The PIT time of each TSC read is the middle of its bracket; a bracket
+	 * wider than max_bracket (the host stalled the vCPU while we read) spoils
+	 * the sample. The PIT counts down, so differences are taken mod 2^16. */
+	uint16_t w0 = (uint16_t)(a0 - b0), w1 = (uint16_t)(a1 - b1);
+	last_w0 = w0, last_w1 = w1, last_dp = (uint16_t)(a0 - a1);
+	if (w0 > max_bracket || w1 > max_bracket)
+		return -1;
+	uint16_t m0 = (uint16_t)(a0 - w0 / 2), m1 = (uint16_t)(a1 - w1 / 2);
+	*dp = (uint16_t)(m0 - m1);
+	*dtsc = t1 - t0;
+	*dlapic = count + (count - cur);
+	return 0;
+}
+
+static void sort3(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
 void clock_calibrate(void)
 {
 	irq_register(VEC_CALIBRATE, calibrate_irq);
 	pit_start();
+	/* The new count loads on the PIT's next clock: until the counter moves,
+	 * a read is the old value and the first sample would be garbage (it once
+	 * 'sized' the LAPIC count at 65536 and every later sample was refused). */
+	uint16_t first = pit_read();
+	for (int i = 0; i < 100000 && pit_read() == first; i++)
+		cpu_relax();
+	/* Find a LAPIC count that lasts about TARGET_PIT_COUNTS (the PIT wraps every 55 ms). */
 	uint64_t count = 1 << 16;
-	for (int attempt = 0; attempt < 16; attempt++) {
-		fired = 0;
-		/* Periodic mode: after the first expiry the counter reloads and keeps
-		 * counting, so elapsed LAPIC ticks are known exactly at wake-up even
-		 * though the wake-up itself comes late. */
-		uint16_t p0 = pit_read();
-		uint64_t t0 = rdtsc();
-		lapic_timer_hz = 0;
-		lapic_timer_periodic_count((uint32_t)count, VEC_CALIBRATE);
-		while (!fired)
-			cpu_idle_wait();
-		uint32_t cur = lapic_timer_current();
-		uint16_t p1 = pit_read();
-		uint64_t t1 = rdtsc();
-		lapic_timer_stop();
-		uint32_t dp = (uint16_t)(p0 - p1);
-		uint64_t elapsed = count + (count - cur);
-		if (dp >= TARGET_PIT_COUNTS * 3 / 4 && dp < 60000) {
-			tsc_hz = (t1 - t0) * PIT_HZ / dp;
-			lapic_timer_hz = elapsed * PIT_HZ / dp;
-			return;
+	uint64_t fallback_tsc = 0, fallback_lapic = 0;
+	int sized = 0;
+	for (int attempt = 0; attempt < 40 && !sized; attempt++) {
+		uint32_t dp;
+		uint64_t dt, dl;
+		if (attempt == 20)
+			max_bracket = 2000;   /* a host this busy: take what we can get rather than stop */
+		if (sample(count, &dp, &dt, &dl))
+			continue;
+		if (dp >= TARGET_PIT_COUNTS * 3 / 4 && dp < 60000 && attempt > 0) {
+			sized = 1;
+			/* Keep this sample: on a badly overloaded host it may be the only one. */
+			fallback_tsc = dt * PIT_HZ / dp;
+			fallback_lapic = dl * PIT_HZ / dp;
+			break;
 		}
 		uint64_t next = dp >= 64 ? count * TARGET_PIT_COUNTS / dp : count * 16;
 		if (next > count * 16)
@@ -57,7 +109,32 @@ void clock_calibrate(void)
 			next = 0x7fffffff;
 		count = next;
 	}
-	panic("cannot calibrate the TSC against the PIT");
+	if (!sized)
+		panic("cannot calibrate the TSC against the PIT (count=%lu dp=%u brackets=%u,%u)", count, last_dp, last_w0,
+		      last_w1);
+	/* The median of three: a host that stalls the vCPU spoils a sample, not the clock. */
+	uint64_t tsc[3], lap[3];
+	int n = 0;
+	for (int attempt = 0; attempt < 24 && n < 3; attempt++) {
+		uint32_t dp;
+		uint64_t dt, dl;
+		if (attempt == 12)
+			max_bracket = 2000;
+		if (sample(count, &dp, &dt, &dl) || dp < TARGET_PIT_COUNTS / 2 || dp >= 60000)
+			continue;
+		tsc[n] = dt * PIT_HZ / dp;
+		lap[n] = dl * PIT_HZ / dp;
+		n++;
+	}
+	if (n == 0) {
+		tsc[0] = fallback_tsc;
+		lap[0] = fallback_lapic;
+		n = 1;
+	}
+	sort3(tsc, n);
+	sort3(lap, n);
+	tsc_hz = tsc[n / 2];
+	lapic_timer_hz = lap[n / 2];
 }
 
 static uint8_t cmos(uint8_t reg)
