@@ -29,6 +29,9 @@ struct file *exec_open(const char *path, long *err);
 extern const char *proc_exe_path;
 extern char vdso_image_start[], vdso_image_end[];
 extern struct vvar_data *vvar_page;
+/* argv and envp as the app got them, NUL-separated (/proc/self/cmdline, environ). */
+char *exec_cmdline, *exec_environ;
+size_t exec_cmdline_len, exec_environ_len;
 
 struct image {
 	uint64_t bias, entry, phdr, phnum, end;
@@ -271,6 +274,24 @@ int exec_start(const char *path, char *const argv[], char *const envp[])
 		kfree(envpp);
 		err = -ENOMEM;
 		goto out;
+	}
+	/* Keep NUL-separated copies for /proc/self/cmdline and /proc/self/environ. */
+	size_t cl = 0, el = 0;
+	for (int i = 0; i < argc; i++)
+		cl += strlen(argv[i]) + 1;
+	for (int i = 0; i < envc; i++)
+		el += strlen(envp[i]) + 1;
+	exec_cmdline = kmalloc(cl + 1);
+	exec_environ = kmalloc(el + 1);
+	if (exec_cmdline && exec_environ) {
+		size_t o = 0;
+		for (int i = 0; i < argc; i++, o++)
+			o += strlcpy(exec_cmdline + o, argv[i], cl + 1 - o);
+		exec_cmdline_len = cl;
+		o = 0;
+		for (int i = 0; i < envc; i++, o++)
+			o += strlcpy(exec_environ + o, envp[i], el + 1 - o);
+		exec_environ_len = el;
 	}
 	uint64_t execfn = push_bytes(&b, path, strlen(path) + 1);
 	for (int i = envc - 1; i >= 0; i--)

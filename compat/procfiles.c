@@ -164,6 +164,19 @@ static long gen_limits(char *buf, size_t size)
 	return o;
 }
 
+extern char *exec_cmdline, *exec_environ;
+extern size_t exec_cmdline_len, exec_environ_len;
+
+static long copy_out(char *buf, size_t size, const char *src, size_t len)
+{
+	if (src)
+		memcpy(buf, src, len < size ? len : size);
+	return (long)len;
+}
+
+static long gen_cmdline(char *buf, size_t size) { return copy_out(buf, size, exec_cmdline, exec_cmdline_len); }
+static long gen_environ(char *buf, size_t size) { return copy_out(buf, size, exec_environ, exec_environ_len); }
+
 static long gen_overcommit(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
 static long gen_pid_max(char *buf, size_t size) { return ksnprintf(buf, size, "4194304\n"); }
 static long gen_somaxconn(char *buf, size_t size) { return ksnprintf(buf, size, "4096\n"); }
@@ -177,6 +190,8 @@ void procfiles_init(void)
 	procfs_register("self/status", gen_status);
 	procfs_register("self/cgroup", gen_cgroup);
 	procfs_register("self/limits", gen_limits);
+	procfs_register("self/cmdline", gen_cmdline);
+	procfs_register("self/environ", gen_environ);
 	procfs_register("meminfo", gen_meminfo);
 	procfs_register("cpuinfo", gen_cpuinfo);
 	procfs_register("stat", gen_proc_stat);

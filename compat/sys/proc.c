@@ -419,3 +419,24 @@ long sys_times(struct tms_k *buf)
 	}
 	return (long)ticks;
 }
+
+/* membarrier(2): one CPU, so every barrier is already implied by the
+ * syscall itself; QUERY reports the commands we honour. */
+#define MEMBARRIER_CMD_QUERY 0
+#define MEMBARRIER_CMD_GLOBAL 1
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED 2
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 4
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED 8
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16
+
+long sys_membarrier(int cmd, unsigned flags, int cpu_id)
+{
+	const int supported = MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED |
+			      MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | MEMBARRIER_CMD_PRIVATE_EXPEDITED |
+			      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+	if (flags)
+		return -EINVAL;
+	if (cmd == MEMBARRIER_CMD_QUERY)
+		return supported;
+	return (cmd & supported) && !(cmd & (cmd - 1)) ? 0 : -EINVAL;
+}
