@@ -195,6 +195,20 @@ struct itimerspec_k { struct timespec_k interval, value; };
 static int64_t ts_ns(const struct timespec_k *t) { return t->tv_sec * (int64_t)NSEC_PER_SEC + t->tv_nsec; }
 static struct timespec_k ns_ts(int64_t ns) { return (struct timespec_k){ ns / (int64_t)NSEC_PER_SEC, ns % (int64_t)NSEC_PER_SEC }; }
 
+/* The timerfd at fd (a reference), -EBADF, or -EINVAL for another kind of file. */
+static long timerfd_get(int fd, struct file **out)
+{
+	struct file *f = fdtable_get(fd);
+	if (!f)
+		return -EBADF;
+	if (!file_is_timerfd(f)) {
+		file_put(f);
+		return -EINVAL;
+	}
+	*out = f;
+	return 0;
+}
+
 long sys_timerfd_settime(int fd, int flags, const struct itimerspec_k *unew, struct itimerspec_k *uold)
 {
 	struct itimerspec_k n;
@@ -205,13 +219,10 @@ long sys_timerfd_settime(int fd, int flags, const struct itimerspec_k *unew, str
 	if (n.value.tv_sec < 0 || n.value.tv_nsec < 0 || n.value.tv_nsec >= (int64_t)NSEC_PER_SEC ||
 	    n.interval.tv_sec < 0 || n.interval.tv_nsec < 0 || n.interval.tv_nsec >= (int64_t)NSEC_PER_SEC)
 		return -EINVAL;
-	struct file *f = fdtable_get(fd);
-	if (!f)
-		return -EBADF;
-	if (!file_is_timerfd(f)) {
-		file_put(f);
-		return -EINVAL;
-	}
+	struct file *f;
+	long r = timerfd_get(fd, &f);
+	if (r)
+		return r;
 	int64_t ov, oi;
 	timerfd_settime_ns(f, flags & TFD_TIMER_ABSTIME, ts_ns(&n.value), ts_ns(&n.interval), &ov, &oi);
 	file_put(f);
@@ -225,13 +236,10 @@ long sys_timerfd_settime(int fd, int flags, const struct itimerspec_k *unew, str
 
 long sys_timerfd_gettime(int fd, struct itimerspec_k *ucur)
 {
-	struct file *f = fdtable_get(fd);
-	if (!f)
-		return -EBADF;
-	if (!file_is_timerfd(f)) {
-		file_put(f);
-		return -EINVAL;
-	}
+	struct file *f;
+	long r = timerfd_get(fd, &f);
+	if (r)
+		return r;
 	int64_t v, i;
 	timerfd_gettime_ns(f, &v, &i);
 	file_put(f);
