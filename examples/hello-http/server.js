@@ -1,5 +1,6 @@
 // Answers every request with "hello\n" on 0.0.0.0:$PORT (default 8080), prints READY once
-// listening, and on SIGTERM closes the server and exits 0 (what `unipack run` will deliver).
+// listening, and on SIGTERM or SIGINT (what `unipack run` delivers for a stop or Ctrl-C) closes
+// the server and exits 0.
 import { createServer } from 'node:http';
 
 const port = Number.parseInt(process.env.PORT ?? '8080', 10);
@@ -12,7 +13,9 @@ server.listen(port, '0.0.0.0', () => {
   console.log('READY');
 });
 
-process.on('SIGTERM', () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}
