@@ -2,12 +2,14 @@
 // runtime (resolveRuntime) → app files and production dependencies (collectApp) → the root
 // filesystem (buildRootfs) with node at /usr/bin/node, the app under /app and cwd /app.
 // `unipack build` writes it where asked; `unipack run` builds into <app>/.unipack/ and boots it.
-import { mkdirSync } from 'node:fs';
-import { dirname, posix, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { APP_DIR, collectApp, type CollectResult } from './bundle/index.js';
 import { ErrorCode, UnipackError } from './errors.js';
+import { ROOTFS_FILE, writeImageDir, type ImageLock } from './image/lock.js';
 import { buildRootfs, type BootConfig, type RootfsResult } from './image/rootfs.js';
+import { defaultKernelPath } from './paths.js';
 import { loadManifest, type ResolvedManifest } from './manifest/index.js';
 import { createReporter, type Reporter } from './reporter.js';
 import { resolveRuntime } from './runtime/index.js';
@@ -24,8 +26,13 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
 export interface BuildOptions {
   /** The app directory; default the current directory. */
   dir?: string;
-  /** The tar to write; default <dir>/.unipack/rootfs.tar. */
+  /**
+   * Where to write: a path ending in .tar is the tar alone; any other path is an image
+   * directory (rootfs.tar, kernel.elf, unipack.lock.json). Default <dir>/.unipack/rootfs.tar.
+   */
   out?: string;
+  /** The kernel copied into an image directory; default $UNIPACK_KERNEL or the built one. */
+  kernel?: string;
   /** More environment for the app (over the manifest's). */
   env?: Record<string, string>;
   /** Arguments after the manifest's. */
@@ -40,7 +47,11 @@ export interface BuildOptions {
 }
 
 export interface BuildResult {
+  /** The rootfs tar written. */
   image: string;
+  /** The image directory, when one was written (then `image` is its rootfs.tar). */
+  imageDir?: string;
+  lock?: ImageLock;
   size: number;
   files: number;
   manifest: ResolvedManifest;
@@ -79,7 +90,15 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
   const start = performance.now();
   const reporter = opts.reporter ?? createReporter();
   const dir = resolve(opts.dir ?? '.');
-  const out = resolve(opts.out ?? resolve(dir, '.unipack', 'rootfs.tar'));
+  const target = resolve(opts.out ?? resolve(dir, '.unipack', 'rootfs.tar'));
+  const imageDir = target.endsWith('.tar') ? undefined : target;
+  const out = imageDir ? join(imageDir, ROOTFS_FILE) : target;
+  const kernel = resolve(opts.kernel ?? defaultKernelPath());
+  if (imageDir && !existsSync(kernel)) {
+    throw new UnipackError(ErrorCode.KERNEL_MISSING, `kernel not found: ${kernel} (an image directory holds a copy of it)`, {
+      hint: 'build it with `bash scripts/bootstrap.sh`, pass --kernel <path>, or write the tar alone with -o <file>.tar',
+    });
+  }
 
   const mp = reporter.phase('manifest');
   let m: ResolvedManifest;
@@ -148,9 +167,13 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
     ip.fail();
     throw e;
   }
+  let lock: ImageLock | undefined;
+  if (imageDir) lock = writeImageDir(imageDir, { manifest: m, runtime: rt, addons: app.addons, kernel });
   ip.done(`(${mib(image.size)})`);
   return {
     image: out,
+    ...(imageDir ? { imageDir } : {}),
+    ...(lock ? { lock } : {}),
     size: image.size,
     files: image.files,
     manifest: m,
@@ -178,7 +201,8 @@ export function mib(bytes: number): string {
 
 /** The summary line of a build: "✓ built out.tar (98.0 MiB, 312 files, node 20.19.0 from the host) in 1.2s". */
 export function buildSummary(r: BuildResult, cwd = process.cwd()): string {
-  const where = relative(cwd, r.image) || r.image;
+  const written = r.imageDir ?? r.image;
+  const where = relative(cwd, written) || written;
   const from = r.runtime.source === 'host' ? 'from the host' : 'from npm';
-  return `✓ built ${where.startsWith('..') ? r.image : where} (${mib(r.size)}, ${r.files} files, node ${r.runtime.version} ${from}) in ${(r.durationMs / 1000).toFixed(1)}s`;
+  return `✓ built ${where.startsWith('..') ? written : where} (${mib(r.size)}, ${r.files} files, node ${r.runtime.version} ${from}) in ${(r.durationMs / 1000).toFixed(1)}s`;
 }

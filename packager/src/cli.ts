@@ -8,10 +8,10 @@ const HELP = `unipack — run unmodified Node.js apps as unikernels
 
 Usage:
   unipack <dir> [options]         the same as unipack run <dir>
-  unipack run [dir|image.tar] [options] [-- args]
+  unipack run [dir|image.tar|image dir] [options] [-- args]
                                   build the app's image (or take a built one), boot it in
                                   QEMU and exit with the app's status
-  unipack build [dir] [-o out.tar] [--json]
+  unipack build [dir] [-o out.tar|<image dir>] [--json]
                                   build the app's root filesystem image
   unipack exec [options] <program> [args...]
                                   pack one Linux ELF program (static or dynamic, found on
@@ -45,7 +45,10 @@ Options for run:
   -q, --quiet            no progress lines
 
 Options for build:
-  -o, --out <file>       the image (default <dir>/.unipack/rootfs.tar)
+  -o, --out <path>       a .tar: the root filesystem alone (default <dir>/.unipack/rootfs.tar);
+                         any other path: an image directory with rootfs.tar, kernel.elf (a
+                         copy of --kernel) and unipack.lock.json, which "unipack run <dir>" boots
+  --kernel <path>        the kernel an image directory gets (default as for run)
   --json                 print a JSON description of the image on stdout
   -e, --env K=V, --offline, -q   as for run
 
@@ -81,6 +84,7 @@ const RUN_OPTIONS = {
 
 const BUILD_OPTIONS = {
   out: { type: 'string', short: 'o' },
+  kernel: { type: 'string' },
   json: { type: 'boolean' },
   env: { type: 'string', short: 'e', multiple: true },
   offline: { type: 'boolean' },
@@ -270,6 +274,7 @@ export async function cli(argv: string[]): Promise<number> {
       await buildCommand({
         ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
         ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.kernel !== undefined ? { kernel: values.kernel } : {}),
         ...(values.env ? { env: envPairs(values.env) } : {}),
         offline: values.offline ?? false,
         json: values.json ?? false,

@@ -1,12 +1,15 @@
 // build(): the app image of examples/hello — node at /usr/bin/node with its loader and libraries,
-// the app under /app, boot.json — and the same bytes for the same inputs.
+// the app under /app, boot.json — and the same bytes for the same inputs; the image directory
+// (rootfs.tar, kernel.elf, unipack.lock.json) of examples/hello-http.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { build } from '../../packager/src/build.js';
+import { inspectImage } from '../../packager/src/commands/inspect-image.js';
+import { manifestDigest, readImageDir } from '../../packager/src/image/lock.js';
 import { createReporter } from '../../packager/src/reporter.js';
 
 const hello = join(import.meta.dirname, '..', '..', 'examples', 'hello');
@@ -25,4 +28,47 @@ test('examples/hello: contents, boot.json, determinism', async () => {
   expect(boot).toMatchObject({ argv: ['/usr/bin/node', '/app/index.js'], cwd: '/app', hostname: 'hello', env: { NODE_ENV: 'production' } });
   expect(a.runtime.source).toBe('host');
   expect(a.size).toBeGreaterThan(readFileSync(process.execPath).length);
+});
+
+test('image directory: rootfs.tar, kernel.elf and unipack.lock.json; the same bytes twice; inspect reads the lock', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'unipack-imagedir-'));
+  const quiet = createReporter({ quiet: true });
+  const kernel = join(work, 'some-kernel.elf');
+  writeFileSync(kernel, Buffer.from('\x7fELF a stand-in kernel\n'));
+  const app = join(import.meta.dirname, '..', '..', 'examples', 'hello-http');
+  const a = await build({ dir: app, out: join(work, 'a'), kernel, offline: true, reporter: quiet });
+  const b = await build({ dir: app, out: join(work, 'b'), kernel, offline: true, reporter: quiet });
+  expect(a.imageDir).toBe(join(work, 'a'));
+  expect(a.image).toBe(join(work, 'a', 'rootfs.tar'));
+  expect(readdirSync(join(work, 'a')).sort()).toEqual(['kernel.elf', 'rootfs.tar', 'unipack.lock.json']);
+  for (const f of ['rootfs.tar', 'unipack.lock.json', 'kernel.elf']) expect(sha(join(work, 'b', f)), f).toBe(sha(join(work, 'a', f)));
+  expect(sha(join(work, 'a', 'kernel.elf'))).toBe(sha(kernel));
+
+  const lock = JSON.parse(readFileSync(join(work, 'a', 'unipack.lock.json'), 'utf8'));
+  expect(lock).toEqual({
+    lockfileVersion: 1,
+    name: 'hello-http',
+    runtime: {
+      version: process.versions.node,
+      source: 'host',
+      integrity: `sha256-${createHash('sha256').update(readFileSync(a.runtime.nodePath)).digest('base64')}`,
+    },
+    manifest: { file: 'unipack.yaml', sha256: manifestDigest(a.manifest) },
+    addons: [],
+    ports: [{ host: 8080, guest: 8080, proto: 'tcp' }],
+    machine: 'microvm',
+    kernelArgs: [],
+    kernel: { file: 'kernel.elf', sha256: sha(kernel) },
+    rootfs: { file: 'rootfs.tar', size: statSync(a.image).size, sha256: sha(a.image) },
+  });
+  expect(a.lock).toEqual(lock);
+  expect(manifestDigest(a.manifest)).toMatch(/^[0-9a-f]{64}$/);
+  // no host path leaks into the lock (it is the same from any checkout)
+  expect(JSON.stringify(lock)).not.toContain(app);
+
+  const report = await inspectImage(join(work, 'a'));
+  expect(report.runtime).toMatchObject({ version: process.versions.node, source: 'host', integrity: lock.runtime.integrity });
+  expect(report.ports).toEqual(lock.ports);
+  expect(readImageDir(join(work, 'a'))).toEqual(lock);
+  expect(readImageDir(app)).toBeUndefined();
 });

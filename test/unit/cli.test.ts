@@ -28,7 +28,7 @@ describe('unipack CLI', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const h = unipack(['--help']);
     expect(h.status).toBe(0);
-    expect(h.stdout).toContain('unipack run [dir|image.tar]');
+    expect(h.stdout).toContain('unipack run [dir|image.tar|image dir]');
     expect(h.stdout).toContain('unipack build [dir]');
     expect(h.stdout).toContain('unipack exec [options] <program>');
   });

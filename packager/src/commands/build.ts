@@ -1,4 +1,5 @@
-// `unipack build [dir] -o out.tar [--json]`: builds the app's root filesystem image (build.ts)
+// `unipack build [dir] -o out.tar|<image dir> [--json]`: builds the app's root filesystem image
+// (build.ts; an -o path not ending in .tar is an image directory: rootfs.tar, kernel.elf, lock)
 // and reports it: progress and the summary line on stderr, or, with --json, a JSON description
 // on stdout.
 import { build as buildImage, buildSummary, type BuildOptions, type BuildResult } from '../build.js';
@@ -16,6 +17,7 @@ export interface BuildCommandOptions extends BuildOptions {
 export function buildJson(r: BuildResult): Record<string, unknown> {
   return {
     image: r.image,
+    ...(r.imageDir ? { imageDir: r.imageDir, lock: r.lock } : {}),
     size: r.size,
     files: r.files,
     name: r.manifest.name,

@@ -1,6 +1,7 @@
-// `unipack run [dir|image.tar]`: builds the app's image (build.ts; into <app>/.unipack/rootfs.tar)
-// or takes a built one, boots it (boot-image.ts) and exits with the app's status. The app's
-// stdout/stderr are ours byte for byte; stdin is forwarded (framed) when it is a pipe or a file;
+// `unipack run [dir|image.tar|image dir]`: builds the app's image (build.ts; into
+// <app>/.unipack/rootfs.tar) or takes a built one (an image directory boots with its own
+// kernel.elf and the ports, machine and memory in its unipack.lock.json), boots it
+// (boot-image.ts) and exits with the app's status. The app's stdout/stderr are ours byte for byte; stdin is forwarded (framed) when it is a pipe or a file;
 // ports declared in the manifest are forwarded with QEMU user networking. --kernel-only boots
 // the bare kernel without an image (kernel diagnostics).
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { bootImage, printRunNotes, type PortForward, type StdinOption } from '../boot-image.js';
 import { build, buildSummary, type BuildResult } from '../build.js';
 import { ErrorCode, UnipackError } from '../errors.js';
+import { KERNEL_FILE, ROOTFS_FILE, readImageDir } from '../image/lock.js';
 import { defaultKernelPath } from '../paths.js';
 import { createReporter, type Reporter } from '../reporter.js';
 import { logTail, runVm, type RunVmResult } from '../vm/run-vm.js';
@@ -65,19 +67,28 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const notes = opts.notes ?? process.stderr;
   const target = resolve(opts.dir ?? '.');
   if (!existsSync(target)) throw new UnipackError(ErrorCode.APP_MISSING, `app directory not found: ${target}`);
-  const isImage = statSync(target).isFile();
-  if (isImage && !target.endsWith('.tar')) {
+  const imageLock = readImageDir(target);
+  const isImage = statSync(target).isFile() || imageLock !== undefined;
+  if (isImage && !imageLock && !target.endsWith('.tar')) {
     throw new UnipackError(ErrorCode.APP_MISSING, `${target} is neither an app directory nor an image (.tar)`);
   }
-  if (opts.kernelOnly) return runKernelOnly(opts, isImage ? dirname(target) : target, reporter, notes);
+  if (opts.kernelOnly) return runKernelOnly(opts, isImage && !imageLock ? dirname(target) : target, reporter, notes);
 
-  let image = target;
+  let image = imageLock ? join(target, ROOTFS_FILE) : target;
+  // an image directory boots with its own kernel and the ports, machine and memory it was built with
+  const kernel = opts.kernel ?? (imageLock ? join(target, KERNEL_FILE) : undefined);
   let built: BuildResult | undefined;
   let ports: PortForward[] = [];
   let machine = opts.machine;
   let memoryMiB = opts.memoryMiB;
   let trace = opts.trace ?? false;
   const kernelArgs = opts.kernelArgs ? opts.kernelArgs.split(/\s+/).filter(Boolean) : [];
+  if (imageLock) {
+    ports = imageLock.ports ?? [];
+    machine ??= imageLock.machine;
+    memoryMiB ??= imageLock.memoryMiB;
+    kernelArgs.unshift(...(imageLock.kernelArgs ?? []));
+  }
   if (isImage) {
     if ((opts.env && Object.keys(opts.env).length > 0) || (opts.args && opts.args.length > 0)) {
       throw new UnipackError(ErrorCode.USAGE, 'environment (-e) and arguments can only be given when building: the image holds them', {
@@ -101,13 +112,13 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
     kernelArgs.unshift(...built.manifest.kernel.args);
   }
 
-  const runDir = newRunDir(isImage ? dirname(target) : target);
+  const runDir = newRunDir(isImage && !imageLock ? dirname(target) : target);
   const phase = reporter.phase(`boot ${machine ?? 'microvm'}`);
   let vm: RunVmResult;
   try {
     vm = await bootImage({
       image,
-      ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
+      ...(kernel !== undefined ? { kernel } : {}),
       ...(machine ? { machine } : {}),
       ...(memoryMiB ? { memoryMiB } : {}),
       ...(opts.accel ? { accel: opts.accel } : {}),
