@@ -2,16 +2,18 @@
 // runtime (resolveRuntime) → app files and production dependencies (collectApp) → the root
 // filesystem (buildRootfs) with node at /usr/bin/node, the app under /app and cwd /app.
 // `unipack build` writes it where asked; `unipack run` builds into <app>/.unipack/ and boots it.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { APP_DIR, collectApp, type CollectResult } from './bundle/index.js';
+import { stripNonLoaded, type StripResult } from './elf/strip.js';
 import { ErrorCode, UnipackError } from './errors.js';
 import { ROOTFS_FILE, writeImageDir, type ImageLock } from './image/lock.js';
 import { buildRootfs, type BootConfig, type RootfsResult } from './image/rootfs.js';
 import { defaultKernelPath } from './paths.js';
 import { loadManifest, type ResolvedManifest } from './manifest/index.js';
 import { createReporter, type Reporter } from './reporter.js';
+import { cacheDir } from './runtime/cache.js';
 import { resolveRuntime } from './runtime/index.js';
 
 /** Where node is in every image. */
@@ -42,6 +44,8 @@ export interface BuildOptions {
   /** Skip the manifest's `build` command. */
   skipBuildCommand?: boolean;
   reporter?: Reporter;
+  /** Pack the runtime binary as it is, with its debug sections and symbol table. */
+  keepDebug?: boolean;
   /** mtime of every entry (default $SOURCE_DATE_EPOCH or 0). */
   mtime?: number;
 }
@@ -56,6 +60,8 @@ export interface BuildResult {
   files: number;
   manifest: ResolvedManifest;
   runtime: { version: string; source: 'host' | 'npm'; nodePath: string };
+  /** The runtime binary's bytes in the image: stripped of its non-loaded sections, or as it is. */
+  runtimeStrip: StripResult;
   boot: RootfsResult['boot'];
   addons: string[];
   libraries: string[];
@@ -145,10 +151,16 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
 
   const ip = reporter.phase('image');
   let image: RootfsResult;
+  let runtimeStrip: StripResult;
   try {
     mkdirSync(dirname(out), { recursive: true });
+    runtimeStrip = opts.keepDebug
+      ? { path: rt.nodePath, stripped: false, sizeBefore: statSync(rt.nodePath).size, sizeAfter: statSync(rt.nodePath).size, reason: 'kept (keepDebug)' }
+      : stripNonLoaded(rt.nodePath, cacheDir());
+    if (runtimeStrip.stripped) reporter.info(`node without debug sections and symbol table: ${mib(runtimeStrip.sizeBefore)} → ${mib(runtimeStrip.sizeAfter)}`);
+    else if (!opts.keepDebug) reporter.info(`node packed as it is: ${runtimeStrip.reason}`);
     image = buildRootfs({
-      programs: [{ host: rt.nodePath, image: IMAGE_NODE }],
+      programs: [{ host: rt.nodePath, image: IMAGE_NODE, ...(runtimeStrip.stripped ? { data: runtimeStrip.path } : {}) }],
       entries: app.files,
       objects: app.addons,
       dirs: [APP_DIR],
@@ -168,7 +180,7 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
     throw e;
   }
   let lock: ImageLock | undefined;
-  if (imageDir) lock = writeImageDir(imageDir, { manifest: m, runtime: rt, addons: app.addons, kernel });
+  if (imageDir) lock = writeImageDir(imageDir, { manifest: m, runtime: rt, stripped: runtimeStrip!.stripped, addons: app.addons, kernel });
   ip.done(`(${mib(image.size)})`);
   return {
     image: out,
@@ -178,6 +190,7 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
     files: image.files,
     manifest: m,
     runtime: { version: rt.version, source: rt.source, nodePath: rt.nodePath },
+    runtimeStrip,
     boot: image.boot,
     addons: app.addons,
     libraries: image.libraries,

@@ -49,6 +49,8 @@ Options for build:
                          any other path: an image directory with rootfs.tar, kernel.elf (a
                          copy of --kernel) and unipack.lock.json, which "unipack run <dir>" boots
   --kernel <path>        the kernel an image directory gets (default as for run)
+  --keep-debug           pack node with its debug sections and symbol table (by default they
+                         are stripped; the loaded bytes never change)
   --json                 print a JSON description of the image on stdout
   -e, --env K=V, --offline, -q   as for run
 
@@ -85,6 +87,7 @@ const RUN_OPTIONS = {
 const BUILD_OPTIONS = {
   out: { type: 'string', short: 'o' },
   kernel: { type: 'string' },
+  'keep-debug': { type: 'boolean' },
   json: { type: 'boolean' },
   env: { type: 'string', short: 'e', multiple: true },
   offline: { type: 'boolean' },
@@ -275,6 +278,7 @@ export async function cli(argv: string[]): Promise<number> {
         ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
         ...(values.out !== undefined ? { out: values.out } : {}),
         ...(values.kernel !== undefined ? { kernel: values.kernel } : {}),
+        ...(values['keep-debug'] ? { keepDebug: true } : {}),
         ...(values.env ? { env: envPairs(values.env) } : {}),
         offline: values.offline ?? false,
         json: values.json ?? false,

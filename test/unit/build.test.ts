@@ -27,7 +27,14 @@ test('examples/hello: contents, boot.json, determinism', async () => {
   const boot = JSON.parse(execFileSync('tar', ['-xOf', a.image, '.unipack/boot.json'], { encoding: 'utf8' }));
   expect(boot).toMatchObject({ argv: ['/usr/bin/node', '/app/index.js'], cwd: '/app', hostname: 'hello', env: { NODE_ENV: 'production' } });
   expect(a.runtime.source).toBe('host');
-  expect(a.size).toBeGreaterThan(readFileSync(process.execPath).length);
+  // node goes in without its non-loaded sections (elf/strip.ts): the packed bytes are the stripped copy
+  expect(a.runtimeStrip.stripped, a.runtimeStrip.reason).toBe(true);
+  const packed = execFileSync('tar', ['-xOf', a.image, 'usr/bin/node'], { maxBuffer: 1 << 28 });
+  expect(sha(a.runtimeStrip.path)).toBe(createHash('sha256').update(packed).digest('hex'));
+  expect(packed.length).toBeLessThan(readFileSync(process.execPath).length);
+  const kept = await build({ dir: hello, out: join(work, 'kept.tar'), offline: true, reporter: quiet, keepDebug: true });
+  expect(kept.size).toBeGreaterThan(a.size);
+  expect(execFileSync('tar', ['-xOf', kept.image, 'usr/bin/node'], { maxBuffer: 1 << 28 }).equals(readFileSync(process.execPath))).toBe(true);
 });
 
 test('image directory: rootfs.tar, kernel.elf and unipack.lock.json; the same bytes twice; inspect reads the lock', async () => {
@@ -52,6 +59,7 @@ test('image directory: rootfs.tar, kernel.elf and unipack.lock.json; the same by
       version: process.versions.node,
       source: 'host',
       integrity: `sha256-${createHash('sha256').update(readFileSync(a.runtime.nodePath)).digest('base64')}`,
+      stripped: a.runtimeStrip.stripped,
     },
     manifest: { file: 'unipack.yaml', sha256: manifestDigest(a.manifest) },
     addons: [],

@@ -1,6 +1,6 @@
 // The image directory (`unipack build -o <dir>`): rootfs.tar, kernel.elf (a copy of the kernel
 // the image was built for) and unipack.lock.json, which says what went in: the resolved runtime
-// (version, source, integrity), the native addons, a sha256 of the manifest, the ports and the
+// (version, source, integrity of the original binary, whether it was stripped), the native addons, a sha256 of the manifest, the ports and the
 // sha256 of the kernel and of the rootfs. No timestamps and no host paths: the same inputs give
 // the same bytes, like the tar. `unipack inspect` reads runtime and ports from it;
 // `unipack run <dir>` boots rootfs.tar with the kernel.elf beside it and the lock's ports.
@@ -17,7 +17,7 @@ export const KERNEL_FILE = 'kernel.elf';
 export interface ImageLock {
   lockfileVersion: 1;
   name: string;
-  runtime: { version: string; source: 'host' | 'npm'; integrity: string };
+  runtime: { version: string; source: 'host' | 'npm'; integrity: string; stripped: boolean };
   /** sha256 of the resolved manifest (unipack.yaml over package.json over defaults), host paths made relative. */
   manifest: { file: string | null; sha256: string };
   /** Image paths of the native addons. */
@@ -65,6 +65,8 @@ export function runtimeIntegrity(rt: { nodePath: string; integrity?: string }): 
 export function imageLock(o: {
   manifest: ResolvedManifest;
   runtime: { version: string; source: 'host' | 'npm'; nodePath: string; integrity?: string };
+  /** Whether the runtime's non-loaded sections were stripped (elf/strip.ts). */
+  stripped: boolean;
   addons: string[];
   kernel: string;
   rootfs: string;
@@ -73,7 +75,7 @@ export function imageLock(o: {
   return {
     lockfileVersion: 1,
     name: m.name,
-    runtime: { version: o.runtime.version, source: o.runtime.source, integrity: runtimeIntegrity(o.runtime) },
+    runtime: { version: o.runtime.version, source: o.runtime.source, integrity: runtimeIntegrity(o.runtime), stripped: o.stripped },
     manifest: { file: m.manifestFile ? relative(m.dir, m.manifestFile).split(sep).join('/') : null, sha256: manifestDigest(m) },
     addons: [...o.addons].sort(),
     ports: m.ports,

@@ -26,6 +26,11 @@ export interface RootfsProgram {
    * a different path gets the file's data directly.
    */
   image?: string;
+  /**
+   * The file whose bytes go into the image at `image` (default `host`): a copy of `host` that
+   * loads the same (elf/strip.ts). Libraries are still resolved from `host`.
+   */
+  data?: string;
 }
 
 export interface BootConfig {
@@ -164,10 +169,10 @@ function addHops(tree: ImageTree, hops: readonly SymlinkHop[], origin: string): 
 }
 
 /** Adds a host file at its own path, with the symlink hops the host takes to reach it. */
-function addHostObject(tree: ImageTree, path: string, origin: string): string {
+function addHostObject(tree: ImageTree, path: string, origin: string, data?: string): string {
   const { realPath, links } = symlinkChain(path);
   addHops(tree, links, origin);
-  tree.add(realPath, { type: 'file', source: realPath, mode: 0o755, origin });
+  tree.add(realPath, { type: 'file', source: data ?? realPath, mode: 0o755, origin });
   return realPath;
 }
 
@@ -286,9 +291,9 @@ export function buildRootfs(opts: RootfsOptions): RootfsResult {
   for (const prog of opts.programs) {
     checkProgram(prog.host);
     if (prog.image === undefined || posix.normalize(prog.image) === posix.normalize(prog.host)) {
-      addHostObject(tree, prog.host, `program ${prog.host}`);
+      addHostObject(tree, prog.host, `program ${prog.host}`, prog.data);
     } else {
-      tree.add(prog.image, { type: 'file', source: realpathSync(prog.host), mode: 0o755, origin: `program ${prog.host}` });
+      tree.add(prog.image, { type: 'file', source: realpathSync(prog.data ?? prog.host), mode: 0o755, origin: `program ${prog.host}` });
     }
     addClosure(tree, prog.host, prog.host, libs, hostSources, opts.libraryPath);
   }

@@ -1,6 +1,7 @@
 // The ELF reader and the ld.so-style resolver, on the host's node, on shared objects and a
 // static binary compiled here, and on any real .node addon found in node_modules.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../../packager/src/errors.js';
 import { EM, isElfFile, parseElf, readElf } from '../../../packager/src/elf/read.js';
 import { expandTokens, ldSoConfDirs, resolveLibraries, symlinkChain } from '../../../packager/src/elf/resolve.js';
+import { loadedDifference, stripNonLoaded } from '../../../packager/src/elf/strip.js';
 import { fakeKernel, repoRoot } from '../../helpers/fake-kernel.js';
 
 let work: string;
@@ -210,5 +212,71 @@ describe('resolver pieces', () => {
     writeFileSync(join(root, 'etc', 'ld.so.conf.d', 'a.conf'), '/opt/a\n\n');
     writeFileSync(join(root, 'etc', 'ld.so.conf.d', 'skip.txt'), '/opt/skip\n');
     expect(ldSoConfDirs('/etc/ld.so.conf', root)).toEqual(['/opt/a', '/opt/b', '/opt/first']);
+  });
+});
+
+describe('stripNonLoaded: node without .debug_*/.symtab/.strtab, the loaded bytes unchanged', () => {
+  const node = realpathSync(process.execPath);
+  const sections = (p: string) => execFileSync('readelf', ['-SW', p], { encoding: 'utf8', maxBuffer: 1 << 24 });
+
+  test('every PT_LOAD segment has the same file bytes and program header; debug sections are gone', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'unipack-strip-'));
+    const r = stripNonLoaded(node, cache);
+    expect(r.stripped, r.reason).toBe(true);
+    expect(r.path).not.toBe(node);
+    const before = readFileSync(node);
+    const after = readFileSync(r.path);
+    expect(r.sizeBefore).toBe(before.length);
+    expect(r.sizeAfter).toBe(after.length);
+    expect(after.length).toBeLessThan(before.length);
+    // checked here independently of loadedDifference: segment by segment
+    const a = parseElf(before);
+    const b = parseElf(after);
+    expect(b.segments).toEqual(a.segments);
+    expect(b.entry).toBe(a.entry);
+    const loads = a.segments.filter((s) => s.type === 1);
+    expect(loads.length).toBeGreaterThan(1);
+    // every PT_LOAD byte is the same, except the ELF header's e_shoff/e_shnum/e_shstrndx
+    const changed: number[] = [];
+    for (const s of loads) {
+      expect(s.offset + s.filesz).toBeLessThanOrEqual(after.length);
+      const from = Math.max(s.offset, 64);
+      const x = before.subarray(from, s.offset + s.filesz);
+      const y = after.subarray(from, s.offset + s.filesz);
+      expect(createHash('sha256').update(y).digest('hex'), `PT_LOAD at 0x${s.vaddr.toString(16)}`).toBe(createHash('sha256').update(x).digest('hex'));
+      for (let i = s.offset; i < Math.min(64, s.offset + s.filesz); i++) if (before[i] !== after[i]) changed.push(i);
+    }
+    expect(changed.every((i) => (i >= 40 && i < 48) || (i >= 60 && i < 64)), String(changed)).toBe(true);
+    expect(changed.length).toBeGreaterThan(0);
+    // the program header table did not move or change
+    const phoff = Number(before.readBigUInt64LE(32));
+    const phsize = before.readUInt16LE(54) * before.readUInt16LE(56);
+    expect(after.subarray(phoff, phoff + phsize).equals(before.subarray(phoff, phoff + phsize))).toBe(true);
+    expect(loadedDifference(before, after)).toBeUndefined();
+    const left = sections(r.path);
+    for (const name of ['.debug_info', '.debug_line', '.symtab', '.strtab', '.comment']) expect(left).not.toContain(` ${name} `);
+    // tools still read the result (readelf gave no warnings) and node itself runs from it
+    expect(execFileSync(r.path, ['-e', 'console.log(1 + 1)'], { encoding: 'utf8' })).toBe('2\n');
+    for (const name of ['.text', '.rodata', '.dynsym', '.dynstr', '.data']) expect(left).toContain(` ${name} `);
+    // cached by content: a second call is the same file
+    expect(stripNonLoaded(node, cache)).toEqual(r);
+  }, 60_000);
+
+  test('loadedDifference: a changed byte in a PT_LOAD segment or its header is caught; outside them it is not', () => {
+    const before = readFileSync(node);
+    const loads = parseElf(before).segments.filter((s) => s.type === 1);
+    const text = loads.find((s) => (s.flags & 1) !== 0)!;
+    const inLoad = Buffer.from(before);
+    inLoad[text.offset + Math.floor(text.filesz / 2)]! ^= 0xff;
+    expect(loadedDifference(before, inLoad)).toMatch(/PT_LOAD \d+ \(vaddr 0x[0-9a-f]+\) bytes differ/);
+    const header = Buffer.from(before);
+    header.writeBigUInt64LE(header.readBigUInt64LE(24) + 1n, 24);
+    expect(loadedDifference(before, header)).toMatch(/ELF header/);
+    const end = Math.max(...loads.map((s) => s.offset + s.filesz));
+    if (end < before.length - 16) {
+      const outside = Buffer.from(before);
+      outside[before.length - 8]! ^= 0xff; // the section header table, never loaded
+      expect(loadedDifference(before, outside)).toBeUndefined();
+    }
   });
 });
