@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { defaultKernelPath, runVm } from '../../dist/index.js';
 import { appImage, linuxImage } from './images.mjs';
 import { fmt, sleep, stats } from './stats.mjs';
-import { attempt, defaultMemory, freePort, ICOUNT, startVm } from './vm.mjs';
+import { attempt, defaultMemory, freePort, ICOUNT, linuxMemory, startVm } from './vm.mjs';
 
 export { stats } from './stats.mjs';
 
@@ -81,11 +81,11 @@ export async function bench({ runs = 5, icountRuns = 2, gzip = true, log = conso
   // Interleaved so a burst of load from elsewhere hits both sides alike.
   for (let i = 0; i < runs; i++) {
     for (const [k, s] of Object.entries(sides)) {
-      const b = await attempt(`boot ${k}`, failures, () => appBoot(s.kind, s.files, memoryMiB));
+      const b = await attempt(`boot ${k}`, failures, () => appBoot(s.kind, s.files, s.kind === 'linux' ? linuxMemory(memoryMiB, s.files) : memoryMiB));
       for (const f of ['kernelReadyMs', 'appFirstLineMs', 'firstHttp200Ms']) raw[k][f].push(b[f]);
     }
   }
-  for (let i = 0; i < icountRuns; i++) for (const [k, s] of Object.entries(sides)) raw[k].readyInstructions.push(await attempt(`boot icount ${k}`, failures, () => icountBoot(s.kind, s.files, memoryMiB)));
+  for (let i = 0; i < icountRuns; i++) for (const [k, s] of Object.entries(sides)) raw[k].readyInstructions.push(await attempt(`boot icount ${k}`, failures, () => icountBoot(s.kind, s.files, s.kind === 'linux' ? linuxMemory(memoryMiB, s.files) : memoryMiB)));
   const alone = { readyMs: [], totalMs: [], insns: [] };
   for (let i = 0; i < runs; i++) {
     const b = await kernelAlone({});

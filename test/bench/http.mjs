@@ -12,7 +12,7 @@ import { appImage, httpApps, linuxImage } from './images.mjs';
 import { firstHttp200 } from './boot.mjs';
 import { rssMiB } from './memory.mjs';
 import { fmt, stats } from './stats.mjs';
-import { attempt, defaultMemory, freePort, startVm } from './vm.mjs';
+import { attempt, defaultMemory, freePort, linuxMemory, startVm } from './vm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -91,7 +91,7 @@ export async function bench({ runs = 5, duration = 10, warmup = 30, log = consol
     r.host = await hostSide(app, runtime.nodePath, o);
     r.unikernel = await attempt(`http ${app} unikernel`, failures, () => vmSide('unikernel', { image }, memoryMiB, o));
     const linux = await linuxImage(image);
-    r.linux = await attempt(`http ${app} linux`, failures, () => vmSide('linux', linux, memoryMiB, o));
+    r.linux = await attempt(`http ${app} linux`, failures, () => vmSide('linux', linux, linuxMemory(memoryMiB, linux), o));
     result.apps[app] = r;
     for (const [k, s] of Object.entries(r)) {
       log(`http ${app} ${k.padEnd(10)} ${fmt(s.rps, ' req/s')}  p50 ${fmt(s.p50Ms, ' ms', 2)}  p99 ${fmt(s.p99Ms, ' ms', 1)}  errors ${s.errors}  RSS ${s.rssMiB?.toFixed(0)} MiB`);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { linuxImage, nodeE0Image, appImage } from './images.mjs';
 import { fmt, stats } from './stats.mjs';
-import { attempt, defaultMemory, startVm } from './vm.mjs';
+import { attempt, defaultMemory, linuxMemory, startVm } from './vm.mjs';
 
 async function vmRun(kind, files, memoryMiB) {
   const vm = startVm({ kind, ...files, memoryMiB });
@@ -31,9 +31,9 @@ export async function bench({ runs = 5, log = console.log } = {}) {
     raw.host.push(performance.now() - t0);
     if (h.status !== 0) throw new Error('bench: node -e 0 failed on the host');
     raw.unikernel.push(await attempt('node -e 0 unikernel', failures, () => vmRun('unikernel', { image }, memoryMiB)));
-    raw.linux.push(await attempt('node -e 0 linux', failures, () => vmRun('linux', linux, memoryMiB)));
+    raw.linux.push(await attempt('node -e 0 linux', failures, () => vmRun('linux', linux, linuxMemory(memoryMiB, linux))));
   }
-  const result = { failures, accel: { host: 'none', unikernel: 'tcg', linux: 'tcg' }, memoryMiB, ms: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, stats(v)])) };
+  const result = { failures, accel: { host: 'none', unikernel: 'tcg', linux: 'tcg' }, memoryMiB, linuxMemoryMiB: linuxMemory(memoryMiB, linux), ms: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, stats(v)])) };
   log(`node -e 0  host ${fmt(result.ms.host, ' ms')}  unikernel ${fmt(result.ms.unikernel, ' ms')}  linux ${fmt(result.ms.linux, ' ms')}`);
   return result;
 }

@@ -54,9 +54,18 @@ export function vmArgs({ kind, image, vmlinuz, initramfs, memoryMiB, hostPort, g
   return args;
 }
 
-/** The memory `unipack run` would give this image; the Linux side gets the same. */
+/** The memory `unipack run` would give this image; the Linux side gets the same (see linuxMemory). */
 export function defaultMemory(image) {
   return memoryForImage(statSync(image).size);
+}
+
+/**
+ * The Linux side's -m: the same as the unikernel's, unless its kernel could not unpack the
+ * initramfs into it (the cpio and the unpacked tmpfs copy are both in RAM while it unpacks, plus
+ * the kernel's own ~96 MiB): with node stripped, `unipack run`'s 256 MiB floor is below that.
+ */
+export function linuxMemory(memoryMiB, { initramfs }) {
+  return Math.max(memoryMiB, Math.ceil((2 * statSync(initramfs).size) / 1048576) + 96);
 }
 
 /**
