@@ -139,6 +139,7 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     stdin: gate ?? 'ignore',
     abort: abort.signal,
+    onNote: (line: string) => notes.write(`${line}\n`),
     ...(o.logFile ? { logFile: o.logFile } : {}),
     ...(o.stdout ? { onStdout: (b: Buffer) => o.stdout!.write(b) } : {}),
     ...(o.stderr ? { onStderr: (b: Buffer) => o.stderr!.write(b) } : {}),

@@ -36,6 +36,8 @@ export interface RunVmOptions extends QemuArgsOptions {
   killOnSignals?: boolean;
   /** Stop QEMU when this aborts; its reason (a signal name) becomes the error's hostSignal. */
   abort?: AbortSignal;
+  /** unipack's own one-line notes (e.g. why KVM is not used). */
+  onNote?: (line: string) => void;
   /** The QEMU binary; default qemu-system-x86_64. */
   qemuBinary?: string;
 }
@@ -107,8 +109,15 @@ async function chooseAccel(opts: RunVmOptions, binary: string): Promise<'tcg' | 
       return { log: r.log, ...(r.status !== undefined ? { status: r.status } : {}) };
     },
   });
+  // Only where there is a /dev/kvm to be disappointed by: say once why it is not used.
+  if (!verdict.kvm && verdict.reason !== 'no usable /dev/kvm' && !kvmNoteShown) {
+    kvmNoteShown = true;
+    opts.onNote?.(`unipack: using TCG, not KVM: ${verdict.reason} (cached; UNIPACK_ACCEL=kvm forces it)`);
+  }
   return verdict.kvm ? 'kvm' : 'tcg';
 }
+
+let kvmNoteShown = false;
 
 export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
   if (!existsSync(opts.kernel)) {
