@@ -5,6 +5,7 @@
 // p99 as median (min–max). Then the steady-state host RSS of QEMU (and of host node).
 // Usage: node test/bench/http.mjs [--smoke] [--runs N] [--duration s] [--warmup s]
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -66,7 +67,17 @@ async function vmSide(kind, files, memoryMiB, o) {
   }
 }
 
+/** The host runs the example from its own directory: install its production dependencies
+ * first (a fresh clone has none; the unikernel image gets them from the packager's staging). */
+async function ensureDeps(app) {
+  const dir = join(root, 'examples', app);
+  if (existsSync(join(dir, 'package-lock.json')) && !existsSync(join(dir, 'node_modules'))) {
+    await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: dir });
+  }
+}
+
 async function hostSide(app, nodePath, o) {
+  await ensureDeps(app);
   const port = await freePort();
   const p = spawn(nodePath, ['server.js'], { cwd: join(root, 'examples', app), env: { ...process.env, PORT: String(port), NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
