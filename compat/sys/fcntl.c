@@ -4,6 +4,7 @@
 #include "compat/sys/fs_args.h"
 #include "fs/locks.h"
 #include "fs/pipe.h"
+#include "fs/memfd.h"
 
 #define F_DUPFD 0
 #define F_GETFD 1
@@ -23,6 +24,8 @@
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 struct flock_k {
@@ -158,6 +161,12 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 	case F_SETOWN:
 	case F_SETSIG:
 		r = 0;   /* no SIGIO delivery yet; accepted so libraries that set it go on */
+		break;
+	case F_ADD_SEALS:
+		r = memfd_add_seals(f->inode, file_writable(f), (uint32_t)arg);
+		break;
+	case F_GET_SEALS:
+		r = memfd_get_seals(f->inode);
 		break;
 	case F_GETPIPE_SZ:
 		r = pipe_capacity(f);

@@ -1,4 +1,5 @@
 /* Memory syscalls: argument decoding and Linux's checks over mm/vm.c. */
+#include "fs/tmpfs.h"
 #include "mm/vm.h"
 #include "fs/file.h"
 #include "fs/fdtable.h"
@@ -69,6 +70,12 @@ long sys_mmap(uint64_t addr, uint64_t len, unsigned long prot, unsigned long fla
 		if (acc == O_WRONLY || (shared && (prot & PROT_WRITE) && acc != O_RDWR)) {
 			file_put(f);
 			return -EACCES;
+		}
+		/* A write-sealed memfd cannot gain a writable shared view (memfd_create(2)). */
+		if (shared && (prot & PROT_WRITE) && f->inode &&
+		    (f->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) {
+			file_put(f);
+			return -EPERM;
 		}
 		uint32_t mode = f->inode ? f->inode->mode : 0;
 		if (S_ISCHR(mode) && f->path && !strcmp(f->path, "/dev/zero")) {

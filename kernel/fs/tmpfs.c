@@ -143,6 +143,10 @@ long tmpfs_write(struct inode *ino, const void *buf, size_t n, uint64_t off)
 {
 	if (n == 0)
 		return 0;
+	if (ino->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return -EPERM;
+	if ((ino->seals & F_SEAL_GROW) && off + n > ino->size)
+		return -EPERM;   /* Linux refuses the whole write, not just the part past EOF */
 	fsnotify_file(ino, IN_MODIFY);
 	if (off >= MAX_FILE_SIZE || n > MAX_FILE_SIZE - off)
 		return -EFBIG;
@@ -172,6 +176,8 @@ int tmpfs_truncate(struct inode *ino, uint64_t size)
 {
 	if (size > MAX_FILE_SIZE)
 		return -EFBIG;
+	if (((ino->seals & F_SEAL_SHRINK) && size < ino->size) || ((ino->seals & F_SEAL_GROW) && size > ino->size))
+		return -EPERM;
 	if (ino->u.reg.lower) {
 		if (size == 0)
 			ino->u.reg.lower = NULL;   /* O_TRUNC of a lower file: nothing to copy */

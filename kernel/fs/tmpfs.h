@@ -16,6 +16,14 @@ struct file_ops;
 #define TMPFS_MAGIC 0x01021994
 #define MAX_FILE_SIZE 0x7fffffffffffffffULL
 
+/* fcntl(2) file seals, as Linux numbers them. */
+#define F_SEAL_SEAL         0x0001
+#define F_SEAL_SHRINK       0x0002
+#define F_SEAL_GROW         0x0004
+#define F_SEAL_WRITE        0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+#define F_SEAL_EXEC         0x0020
+
 /* A tmpfs filesystem with a root directory of mode 01777 or 0755 (root_mode); size_max 0 = unlimited. */
 struct super *tmpfs_new(const char *type, uint64_t size_max, uint32_t root_mode);
 long tmpfs_read(struct inode *ino, void *buf, size_t n, uint64_t off);
@@ -34,5 +42,7 @@ extern const struct file_ops tmpfs_file_ops;
  * last reference): the memory manager drops its mappings of them. Weak: a
  * no-op until mm implements it. */
 void mm_file_pages_released(struct inode *ino, uint64_t pgoff);
+/* Whether a MAP_SHARED mapping of ino could write to it (F_SEAL_WRITE's EBUSY). Weak: false. */
+bool mm_file_shared_writable(struct inode *ino);
 
 #endif

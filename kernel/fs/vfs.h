@@ -132,6 +132,7 @@ struct inode {
 	struct mutex lock;         /* data and size */
 	const struct file_ops *fops; /* devices and generated files; NULL = by type */
 	struct lock_state *locks;  /* record locks and flock, allocated on first use */
+	uint32_t seals;            /* memfd seals (F_SEAL_*); tmpfs_write/truncate enforce them */
 	void *priv;
 	union {
 		struct {   /* directories */

@@ -6,6 +6,7 @@
 #include "arch/x86_64/layout.h"
 #include "fs/file.h"
 #include "fs/tmpfs.h"
+#include "fs/vfs.h"
 #include "sched/mutex.h"
 #include "core/log.h"
 #include "lib/errno.h"
@@ -268,8 +269,10 @@ int vm_protect(uint64_t addr, uint64_t len, uint32_t prot)
 		return -ENOMEM;
 	}
 	for (struct vma *v = vma_find(&vm.vmas, addr); v && v->start < end; v = v->next) {
-		if ((v->flags & VMA_SHARED) && v->file && (prot & VMA_WRITE) && !(v->file->flags & 3)) {
-			/* A shared map of a read-only descriptor cannot become writable. */
+		if ((v->flags & VMA_SHARED) && v->file && (prot & VMA_WRITE) &&
+		    (!(v->file->flags & 3) || (v->file->inode && (v->file->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))))) {
+			/* A shared map of a read-only descriptor, or of a write-sealed
+			 * memfd, cannot become writable. */
 			mutex_unlock(&vm_lock);
 			return -EACCES;
 		}
@@ -470,6 +473,18 @@ static void drop_if_released(uint64_t va, uint64_t *pte, void *ctx)
  * SIGBUS past the new end, or the new page. Lock order: inode, then vm
  * (the fault path takes vm then the inode only without sleeping between,
  * so on one CPU the two never wait on each other). */
+/* Linux counts a shared mapping as writable when it *may* become writable
+ * (VM_MAYWRITE: the descriptor was O_RDWR), whatever its current protection. */
+bool mm_file_shared_writable(struct inode *ino)
+{
+	bool found = false;
+	mutex_lock(&vm_lock);
+	for (struct vma *v = vm.vmas.head; v && !found; v = v->next)
+		found = v->file && v->file->inode == ino && (v->flags & VMA_SHARED) && (v->file->flags & 3) == 2;
+	mutex_unlock(&vm_lock);
+	return found;
+}
+
 void mm_file_pages_released(struct inode *ino, uint64_t pgoff)
 {
 	mutex_lock(&vm_lock);
