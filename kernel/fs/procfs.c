@@ -137,8 +137,37 @@ static long put_str(char *buf, size_t n, const char *s)
 	return (long)(l < n ? l : n);
 }
 
-/* /proc/mounts: one line per mount (fstab(5) format). Runs under vfs_lock. */
-static long gen_mounts(char *buf, size_t size)
+/* Mount options as Linux shows them for each kind of mount we make; the
+ * superblock's own options (mountinfo's last field) are the part after '|'. */
+static void mount_opts(const struct super *sb, const char **per_mount, const char **per_super)
+{
+	if (sb->magic == PROC_SUPER_MAGIC) {
+		*per_mount = "rw,nosuid,nodev,noexec,relatime";
+		*per_super = "rw";
+	} else if (!strcmp(sb->type, "devtmpfs")) {
+		*per_mount = "rw,nosuid,relatime";
+		*per_super = "rw,mode=755";
+	} else if (!strcmp(sb->type, "overlay")) {
+		*per_mount = "rw,relatime";
+		*per_super = "rw";
+	} else {
+		*per_mount = "rw,nosuid,nodev,relatime";
+		*per_super = "rw";
+	}
+}
+
+/* mountinfo's ids: the position in the mount list, from 21 like a booted Linux. */
+static int mount_id(const struct super *want)
+{
+	int id = 21;
+	for (struct super *sb = vfs_mounts; sb && sb != want; sb = sb->next)
+		id++;
+	return id;
+}
+
+/* /proc/mounts (fstab(5) format) and /proc/self/mountinfo (proc(5)): one line
+ * per mount in mount order. Runs under vfs_lock. */
+static long gen_mount_table(char *buf, size_t size, bool info)
 {
 	size_t at = 0;
 	char *path = kmalloc(PATH_MAX);
@@ -151,16 +180,27 @@ static long gen_mounts(char *buf, size_t size)
 		} else {
 			strlcpy(path, "/", PATH_MAX);
 		}
-		const char *opts = sb->magic == PROC_SUPER_MAGIC ? "rw,nosuid,nodev,noexec,relatime" :
-				   !strcmp(sb->type, "devtmpfs") ? "rw,nosuid,relatime,mode=755" :
-				   !strcmp(sb->type, "overlay") ? "rw,relatime" : "rw,nosuid,nodev,relatime";
-		int n = ksnprintf(buf + (at < size ? at : size), at < size ? size - at : 0, "%s %s %s %s 0 0\n",
-				  sb->source, path, sb->type, opts);
+		const char *mopts, *sopts;
+		mount_opts(sb, &mopts, &sopts);
+		char *out = buf + (at < size ? at : size);
+		size_t room = at < size ? size - at : 0;
+		int n;
+		if (info) {
+			int parent = sb->covered ? mount_id(sb->covered->sb) : 1;
+			n = ksnprintf(out, room, "%d %d 0:%u / %s %s - %s %s %s\n", mount_id(sb), parent,
+				      (unsigned)sb->dev, path, mopts, sb->type, sb->source, sopts);
+		} else {
+			n = ksnprintf(out, room, "%s %s %s %s%s 0 0\n", sb->source, path, sb->type, mopts,
+				      !strcmp(sb->type, "devtmpfs") ? ",mode=755" : "");
+		}
 		at += (size_t)n;
 	}
 	kfree(path);
 	return (long)at;
 }
+
+static long gen_mounts(char *buf, size_t size) { return gen_mount_table(buf, size, false); }
+static long gen_mountinfo(char *buf, size_t size) { return gen_mount_table(buf, size, true); }
 
 static long gen_filesystems(char *buf, size_t size)
 {
@@ -290,6 +330,7 @@ struct super *procfs_new(void)
 	if (!mklink(root, "self", self_readlink) || !mklink(pid, "exe", exe_readlink) || !mklink(pid, "cwd", cwd_readlink))
 		return NULL;
 	if (procfs_register("mounts", gen_mounts) || procfs_register("self/mounts", gen_mounts) ||
+	    procfs_register("self/mountinfo", gen_mountinfo) ||
 	    procfs_register("filesystems", gen_filesystems))
 		return NULL;
 	sb->nocreate = true;
