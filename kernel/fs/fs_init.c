@@ -9,6 +9,7 @@
 #include "fs/tmpfs.h"
 #include "fs/devfs.h"
 #include "fs/procfs.h"
+#include "fs/sysfs.h"
 #include "fs/console.h"
 #include "fs/fdtable.h"
 #include "core/initrd.h"
@@ -86,6 +87,8 @@ void fs_init(void)
 	}
 	mutex_lock(&vfs_lock);
 	int err = mount_at("/proc", 0555, procfs_new());
+	if (!err)
+		err = mount_at("/sys", 0555, sysfs_new());
 	if (!err)
 		err = mount_at("/dev", 0755, devfs_new());
 	if (!err)

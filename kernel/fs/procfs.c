@@ -3,6 +3,7 @@
  * their target at readlink. /proc/1/fd is a dynamic directory over the fd
  * table; its entries are magic links: following one opens the same file. */
 #include "fs/procfs.h"
+#include "fs/sysfs.h"
 #include "fs/vfs.h"
 #include "fs/path.h"
 #include "fs/fdtable.h"
@@ -21,6 +22,10 @@ struct gen_buf { char *data; size_t len; };
 
 static int gen_open(struct inode *ino, struct file *f)
 {
+	/* sysfs refuses a writable open of an attribute that has no store
+	 * (EACCES, even for root); procfs lets it open and fails the write. */
+	if (ino->sb->magic == SYSFS_MAGIC && (f->flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
 	size_t size = 4096;
 	for (;;) {
 		char *buf = kmalloc(size);
@@ -90,17 +95,8 @@ static const struct file_ops gen_ops = {
 };
 
 /* Caller holds vfs_lock (or runs before anything else, at init). */
-int procfs_register(const char *path, long (*gen)(char *buf, size_t size))
+int genfs_add(struct inode *dir, const char *path, long (*gen)(char *buf, size_t size))
 {
-	while (*path == '/')
-		path++;
-	if (!strncmp(path, "proc/", 5))
-		path += 5;
-	struct inode *dir = proc_sb->root;
-	if (!strncmp(path, "self/", 5)) {
-		dir = proc_pid_dir;
-		path += 5;
-	}
 	for (;;) {
 		const char *slash = strchr(path, '/');
 		size_t len = slash ? (size_t)(slash - path) : strlen(path);
@@ -130,6 +126,20 @@ int procfs_register(const char *path, long (*gen)(char *buf, size_t size))
 	}
 }
 
+int procfs_register(const char *path, long (*gen)(char *buf, size_t size))
+{
+	while (*path == '/')
+		path++;
+	if (!strncmp(path, "proc/", 5))
+		path += 5;
+	struct inode *dir = proc_sb->root;
+	if (!strncmp(path, "self/", 5)) {
+		dir = proc_pid_dir;
+		path += 5;
+	}
+	return genfs_add(dir, path, gen);
+}
+
 static long put_str(char *buf, size_t n, const char *s)
 {
 	size_t l = strlen(s);
@@ -141,7 +151,7 @@ static long put_str(char *buf, size_t n, const char *s)
  * superblock's own options (mountinfo's last field) are the part after '|'. */
 static void mount_opts(const struct super *sb, const char **per_mount, const char **per_super)
 {
-	if (sb->magic == PROC_SUPER_MAGIC) {
+	if (sb->magic == PROC_SUPER_MAGIC || sb->magic == SYSFS_MAGIC) {
 		*per_mount = "rw,nosuid,nodev,noexec,relatime";
 		*per_super = "rw";
 	} else if (!strcmp(sb->type, "devtmpfs")) {
@@ -204,7 +214,7 @@ static long gen_mountinfo(char *buf, size_t size) { return gen_mount_table(buf, 
 
 static long gen_filesystems(char *buf, size_t size)
 {
-	return ksnprintf(buf, size, "nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tpipefs\nnodev\toverlay\n");
+	return ksnprintf(buf, size, "nodev\tsysfs\nnodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tpipefs\nnodev\toverlay\n");
 }
 
 /* --- links --- */

@@ -21,4 +21,9 @@ struct super *procfs_new(void);
  * held: it must not open files. Returns 0, -EEXIST, -ENOMEM. */
 int procfs_register(const char *path, long (*gen)(char *buf, size_t size));
 
+struct inode;
+/* The same for any directory of a generated filesystem (sysfs): path is
+ * relative to dir. Caller holds vfs_lock or runs before anything else does. */
+int genfs_add(struct inode *dir, const char *path, long (*gen)(char *buf, size_t size));
+
 #endif
