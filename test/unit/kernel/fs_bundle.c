@@ -18,6 +18,8 @@
 #include "../../../kernel/fs/console.c"
 #include "../../../kernel/fs/fs_init.c"
 #include "../../../kernel/fs/inotify.c"
+#include "../../../kernel/fs/memfd.c"
+#include "../../../kernel/fs/sysfs.c"
 #include "../../../kernel/lib/tar.c"
 #include "../../../kernel/lib/printf.c"
 #include "../../../kernel/lib/cmdline.c"
@@ -33,3 +35,4 @@
 #include "../../../compat/sys/pipe.c"
 #include "../../../compat/sys/copy.c"
 #include "../../../compat/sys/inotify.c"
+#include "../../../compat/sys/memfd.c"
