@@ -322,15 +322,10 @@ static struct inode *mklink(struct inode *dir, const char *name, long (*fn)(stru
 
 struct super *procfs_new(void)
 {
-	struct super *sb = vfs_super_new("proc", "proc", PROC_SUPER_MAGIC, 0);
+	struct super *sb = vfs_super_new("proc", "proc", PROC_SUPER_MAGIC, 0, 0555);
 	if (!sb)
 		return NULL;
-	struct inode *root = vfs_inode_new(sb, S_IFDIR | 0555);
-	if (!root)
-		return NULL;
-	root->nlink = 2;
-	root->u.dir.parent = root;
-	sb->root = root;
+	struct inode *root = sb->root;
 	proc_sb = sb;
 	struct inode *pid, *fd;
 	if (vfs_mkdir_in(root, "1", 1, 0555, &pid) || vfs_mkdir_in(pid, "fd", 2, 0500, &fd))

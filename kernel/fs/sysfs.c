@@ -8,33 +8,27 @@
 #include "fs/vfs.h"
 #include "lib/printf.h"
 
-static long gen_cpu_list(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
-static long gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
+/* One CPU, number 0: its list ("0") and every id file read the same. */
+static long gen_cpu0(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
 
 static const struct { const char *path; long (*gen)(char *buf, size_t size); } files[] = {
-	{ "devices/system/cpu/online", gen_cpu_list },
-	{ "devices/system/cpu/possible", gen_cpu_list },
-	{ "devices/system/cpu/present", gen_cpu_list },
-	{ "devices/system/cpu/kernel_max", gen_zero },
-	{ "devices/system/cpu/cpu0/topology/core_id", gen_zero },
-	{ "devices/system/cpu/cpu0/topology/physical_package_id", gen_zero },
-	{ "devices/system/cpu/cpu0/topology/thread_siblings_list", gen_cpu_list },
-	{ "devices/system/cpu/cpu0/topology/core_siblings_list", gen_cpu_list },
+	{ "devices/system/cpu/online", gen_cpu0 },
+	{ "devices/system/cpu/possible", gen_cpu0 },
+	{ "devices/system/cpu/present", gen_cpu0 },
+	{ "devices/system/cpu/kernel_max", gen_cpu0 },
+	{ "devices/system/cpu/cpu0/topology/core_id", gen_cpu0 },
+	{ "devices/system/cpu/cpu0/topology/physical_package_id", gen_cpu0 },
+	{ "devices/system/cpu/cpu0/topology/thread_siblings_list", gen_cpu0 },
+	{ "devices/system/cpu/cpu0/topology/core_siblings_list", gen_cpu0 },
 };
 
 struct super *sysfs_new(void)
 {
-	struct super *sb = vfs_super_new("sysfs", "sysfs", SYSFS_MAGIC, 0);
+	struct super *sb = vfs_super_new("sysfs", "sysfs", SYSFS_MAGIC, 0, 0555);
 	if (!sb)
 		return NULL;
-	struct inode *root = vfs_inode_new(sb, S_IFDIR | 0555);
-	if (!root)
-		return NULL;
-	root->nlink = 2;
-	root->u.dir.parent = root;
-	sb->root = root;
 	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (genfs_add(root, files[i].path, files[i].gen))
+		if (genfs_add(sb->root, files[i].path, files[i].gen))
 			return NULL;
 	sb->nocreate = true;
 	return sb;

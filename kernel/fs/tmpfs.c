@@ -16,16 +16,7 @@ __attribute__((weak)) void mm_file_pages_released(struct inode *ino, uint64_t pg
 
 struct super *tmpfs_new(const char *type, uint64_t size_max, uint32_t root_mode)
 {
-	struct super *sb = vfs_super_new(type, type, TMPFS_MAGIC, size_max);
-	if (!sb)
-		return NULL;
-	struct inode *root = vfs_inode_new(sb, S_IFDIR | root_mode);
-	if (!root)
-		return NULL;
-	root->nlink = 2;
-	root->u.dir.parent = root;
-	sb->root = root;
-	return sb;
+	return vfs_super_new(type, type, TMPFS_MAGIC, size_max, root_mode);
 }
 
 static uint64_t npages_for(uint64_t size) { return (size + PAGE_SIZE - 1) / PAGE_SIZE; }
@@ -143,13 +134,13 @@ long tmpfs_write(struct inode *ino, const void *buf, size_t n, uint64_t off)
 {
 	if (n == 0)
 		return 0;
+	if (off >= MAX_FILE_SIZE || n > MAX_FILE_SIZE - off)
+		return -EFBIG;
 	if (ino->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
 		return -EPERM;
 	if ((ino->seals & F_SEAL_GROW) && off + n > ino->size)
 		return -EPERM;   /* Linux refuses the whole write, not just the part past EOF */
 	fsnotify_file(ino, IN_MODIFY);
-	if (off >= MAX_FILE_SIZE || n > MAX_FILE_SIZE - off)
-		return -EFBIG;
 	int err = tmpfs_copy_up(ino);
 	if (err)
 		return err;

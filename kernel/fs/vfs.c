@@ -18,7 +18,8 @@ uint32_t vfs_umask = 022;
 struct super *vfs_mounts;
 static uint32_t next_anon_dev = 0x20;
 
-struct super *vfs_super_new(const char *type, const char *source, uint64_t magic, uint64_t size_max)
+struct super *vfs_super_new(const char *type, const char *source, uint64_t magic, uint64_t size_max,
+			    uint32_t root_mode)
 {
 	struct super *sb = kzalloc(sizeof(*sb));
 	if (!sb)
@@ -29,6 +30,14 @@ struct super *vfs_super_new(const char *type, const char *source, uint64_t magic
 	sb->size_max = size_max;
 	sb->dev = __atomic_fetch_add(&next_anon_dev, 1, __ATOMIC_RELAXED);
 	sb->next_ino = 1;
+	struct inode *root = vfs_inode_new(sb, S_IFDIR | root_mode);
+	if (!root) {
+		kfree(sb);
+		return NULL;
+	}
+	root->nlink = 2;
+	root->u.dir.parent = root;
+	sb->root = root;
 	return sb;
 }
 

@@ -167,7 +167,9 @@ extern uint32_t vfs_umask;
 extern struct super *vfs_mounts;
 
 /* --- inodes (vfs.c) --- */
-struct super *vfs_super_new(const char *type, const char *source, uint64_t magic, uint64_t size_max);
+/* A filesystem with its root directory (mode root_mode, its own parent). */
+struct super *vfs_super_new(const char *type, const char *source, uint64_t magic, uint64_t size_max,
+			    uint32_t root_mode);
 /* A new inode of sb with refcount 1 and nlink 0 (or 1 for directories... set by the caller). */
 struct inode *vfs_inode_new(struct super *sb, uint32_t mode);
 struct inode *vfs_inode_get(struct inode *ino);
