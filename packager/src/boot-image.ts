@@ -173,6 +173,19 @@ export function printRunNotes(vm: RunVmResult, o: { notes?: NodeJS.WritableStrea
   if ((vm.panic || (vm.signal !== undefined && !asked)) && !o.verbose) {
     notes.write(`unipack: kernel log (last lines${o.logFile ? `, full log in ${o.logFile}` : ''}):\n${logTail(vm.log)}\n`);
   }
+  const oom = oomAdvice(vm);
+  if (oom) notes.write(`${oom}\n`);
   const summary = unsupportedSummary(vm.records);
   if (summary) notes.write(`${summary}\n`);
 }
+
+/** The kernel's `oom` record as a sentence a user can act on. */
+function oomAdvice(vm: RunVmResult): string | undefined {
+  const r = vm.records.find((rec) => rec.event === 'oom');
+  if (!r) return undefined;
+  const mib = (k: string) => Math.round(Number(r.fields[k] ?? 0) / 1024);
+  return `unipack: the app ran out of memory: it held ${mib('rss_kib')} MiB of the VM's ${mib('ram_kib')} MiB ` +
+    `(the rest is the image and the kernel) and was killed like Linux's OOM killer does (SIGKILL, exit 137). ` +
+    `Give it more with \`memory:\` in unipack.yaml or --memory <MiB>.`;
+}
+

@@ -170,16 +170,13 @@ async function runKernelOnly(opts: RunOptions, appDir: string, reporter: Reporte
     throw e;
   }
   phase.done(`→ ${describe(vm)}`);
-  if ((vm.panic || vm.signal !== undefined) && !opts.verbose) {
-    notes.write(`unipack: kernel log (last lines, full log in ${join(runDir, 'kernel.log')}):\n${logTail(vm.log)}\n`);
-  }
-  const summary = unsupportedSummary(vm.records);
-  if (summary) notes.write(`${summary}\n`);
+  printRunNotes(vm, { notes, verbose: opts.verbose ?? false, logFile: join(runDir, 'kernel.log') });
   return { status: vm.status, vm, runDir };
 }
 
 function describe(vm: RunVmResult): string {
   if (vm.panic) return `kernel panic (exit ${vm.status})`;
+  if (vm.records.some((r) => r.event === 'oom')) return `out of memory, killed (exit ${vm.status})`;
   if (vm.signal !== undefined) return `killed by signal ${vm.signal} (exit ${vm.status})`;
   return `exit ${vm.status}`;
 }

@@ -1,0 +1,31 @@
+// fs.watch and fs.watchFile on a directory in tmpfs: creating, writing, renaming and removing
+// files are reported (the set of events, since coalescing may differ between kernels).
+import { mkdtempSync, writeFileSync, renameSync, unlinkSync, watch, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+const dir = mkdtempSync(join(tmpdir(), 'watch-'));
+const seen = new Set();
+const w = watch(dir, (event, name) => seen.add(`${event}:${name}`));
+await sleep(50);
+writeFileSync(join(dir, 'a.txt'), 'one');
+await sleep(50);
+appendFileSync(join(dir, 'a.txt'), 'two');
+await sleep(50);
+renameSync(join(dir, 'a.txt'), join(dir, 'b.txt'));
+await sleep(50);
+unlinkSync(join(dir, 'b.txt'));
+await sleep(100);
+w.close();
+console.log([...seen].sort().join('\n'));
+const fileEvents = [];
+const fw = watch(join(dir), { persistent: false });
+fw.close();
+const f = join(dir, 'c.txt');
+writeFileSync(f, 'x');
+const fileWatcher = watch(f, (event) => fileEvents.push(event));
+await sleep(30);
+appendFileSync(f, 'y');
+await sleep(100);
+fileWatcher.close();
+console.log('file watcher saw change', fileEvents.includes('change'));
