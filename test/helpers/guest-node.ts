@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { BASE_ENV } from '../../packager/src/build.js';
 import { run } from '../../packager/src/commands/run.js';
 import { createReporter } from '../../packager/src/reporter.js';
+import { resolveRuntime } from '../../packager/src/runtime/index.js';
 import type { Machine } from '../../packager/src/vm/qemu-args.js';
 import { runOnHost, type GuestOutcome, type Outcome } from './guest.js';
 
@@ -22,6 +23,24 @@ export interface NodeCase {
   manifest?: string;
   /** stdin for the app (framed to the guest, piped on the host). */
   input?: string;
+}
+
+/** The Node the comparison runs with: the host's own, or $UNIPACK_TEST_NODE (a semver range such
+ * as "22") resolved from unipack's cache — the host side runs that binary, the guest's manifest
+ * asks for that runtime. */
+export interface TestRuntime {
+  range?: string;
+  nodePath: string;
+  version: string;
+}
+
+let testRuntime: Promise<TestRuntime> | undefined;
+export function testNode(): Promise<TestRuntime> {
+  const range = process.env.UNIPACK_TEST_NODE;
+  testRuntime ??= range
+    ? resolveRuntime(range, { offline: true, noHost: true }).then((r) => ({ range, nodePath: r.nodePath, version: r.version }))
+    : Promise.resolve({ nodePath: process.execPath, version: process.versions.node });
+  return testRuntime;
 }
 
 export interface NodeRun {
@@ -41,12 +60,13 @@ function sink(): Writable {
 }
 
 /** Writes the app directory for a case. */
-export function writeApp(c: NodeCase): string {
+export function writeApp(c: NodeCase, runtime?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'unipack-node-'));
   const name = c.name ?? 'node-case';
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name, version: '1.0.0', private: true, type: 'module', main: 'index.mjs' }, null, 2)}\n`);
   writeFileSync(join(dir, 'index.mjs'), c.source);
-  if (c.manifest) writeFileSync(join(dir, 'unipack.yaml'), c.manifest);
+  const manifest = `${runtime ? `runtime: "${runtime}"\n` : ''}${c.manifest ?? ''}`;
+  if (manifest) writeFileSync(join(dir, 'unipack.yaml'), manifest);
   return dir;
 }
 
@@ -81,9 +101,10 @@ export async function runAppInGuest(
 
 /** One case on both sides. */
 export async function runNodeCase(c: NodeCase, o: { machine?: Machine; keep?: boolean } = {}): Promise<NodeRun> {
-  const dir = writeApp(c);
+  const node = await testNode();
+  const dir = writeApp(c, node.range);
   try {
-    const host = await runOnHost(process.execPath, ['index.mjs', ...(c.args ?? [])], {
+    const host = await runOnHost(node.nodePath, ['index.mjs', ...(c.args ?? [])], {
       cwd: dir,
       env: appEnv(c.env),
       timeoutMs: 60_000,

@@ -4,7 +4,7 @@
 // panics or hangs on it.
 import { expect, test } from 'vitest';
 import { explain } from '../helpers/guest.js';
-import { runAppInGuest, writeApp } from '../helpers/guest-node.js';
+import { runAppInGuest, testNode, writeApp } from '../helpers/guest-node.js';
 import { rmSync } from 'node:fs';
 
 const machine = process.env.UNIPACK_TEST_MACHINE === 'q35' ? 'q35' : 'microvm';
@@ -17,8 +17,8 @@ for (let i = 1; ; i++) {
 }
 `;
 
-test(`allocating past the VM's memory: oom record, SIGKILL, exit 137, output kept (${machine})`, async () => {
-  const dir = writeApp({ source: GREEDY, name: 'greedy', manifest: 'memory: 256M\n' });
+test(`allocating past the VM's memory: oom record, SIGKILL, exit 137, output kept (${machine}, node ${process.env.UNIPACK_TEST_NODE ?? 'of the host'})`, async () => {
+  const dir = writeApp({ source: GREEDY, name: 'greedy', manifest: 'memory: 256M\n' }, (await testNode()).range);
   try {
     const guest = await runAppInGuest(dir, { machine });
     const why = explain({ status: 137, stdout: '(holding … MiB lines)', stderr: '' }, guest);

@@ -33,7 +33,7 @@ function appPaths(stderr: string): string {
   return stderr.replace(/file:\/\/\S*\/index\.mjs/g, 'file:///APP/index.mjs');
 }
 
-describe(`Node scripts, host vs unikernel (${machine})`, () => {
+describe(`Node scripts, host vs unikernel (${machine}, node ${process.env.UNIPACK_TEST_NODE ?? 'of the host'})`, () => {
   test.each(scripts)('%s', async (name) => {
     const c: NodeCase = { source: readFileSync(join(SCRIPTS, `${name}.mjs`), 'utf8'), name, ...EXTRA[name] };
     const { host, guest } = await runNodeCase(c, { machine });

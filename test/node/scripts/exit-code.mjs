@@ -2,7 +2,7 @@
 // timers and immediates still pending; 'exit' listeners run first, 'beforeExit' never does.
 process.on('beforeExit', () => console.log('beforeExit (never)'));
 process.on('exit', (code) => console.log('exit listener, code', code));
-setTimeout(() => console.log('timer (never)'), 50);
+setTimeout(() => console.log('timer (never)'), 5000);
 setImmediate(() => {
   console.log('immediate ran');
   process.exitCode = 3;
