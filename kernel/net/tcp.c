@@ -95,6 +95,27 @@ static void set_timer(uint64_t *slot, uint64_t deadline)
 	tcp_timer_request(deadline);
 }
 
+/* TIME_WAIT lasts 60 s and a server that closes first has one per connection (thousands
+ * under churn): it keeps only the pcb. Everything sent was acknowledged, nothing more can be
+ * received; unread data stays until the user reads it or closes. */
+static void enter_time_wait(struct tcp_pcb *pcb, uint64_t now)
+{
+	pcb->state = TCP_TIME_WAIT;
+	timers_off(pcb);
+	set_timer(&pcb->t_2msl, now + TCP_TIMEWAIT_MS);
+	if (pcb->slen == 0) {
+		kfree(pcb->sbuf);
+		pcb->sbuf = NULL;
+		pcb->scap = 0;
+		pcb->shead = 0;
+	}
+	if (pcb->rlen == 0) {
+		kfree(pcb->rbuf);
+		pcb->rbuf = NULL;
+		pcb->rhead = 0;   /* rcap stays: the window our ACKs advertise */
+	}
+}
+
 static void notify(struct tcp_pcb *pcb, uint32_t ev)
 {
 	if (pcb->user)
@@ -931,9 +952,7 @@ static bool process_ack(struct tcp_pcb *pcb, const struct seg *sg, bool *freed)
 			notify(pcb, POLLOUT);
 			break;
 		case TCP_CLOSING:
-			pcb->state = TCP_TIME_WAIT;
-			timers_off(pcb);
-			set_timer(&pcb->t_2msl, now + TCP_TIMEWAIT_MS);
+			enter_time_wait(pcb, now);
 			notify(pcb, POLLHUP);
 			break;
 		case TCP_LAST_ACK:
@@ -1013,9 +1032,7 @@ static void fin_arrived(struct tcp_pcb *pcb)
 		pcb->state = TCP_CLOSING;
 		break;
 	case TCP_FIN_WAIT2:
-		pcb->state = TCP_TIME_WAIT;
-		timers_off(pcb);
-		set_timer(&pcb->t_2msl, now + TCP_TIMEWAIT_MS);
+		enter_time_wait(pcb, now);
 		break;
 	}
 	notify(pcb, POLLIN | POLLRDNORM | POLLRDHUP);

@@ -173,6 +173,10 @@ static void test_handshake_and_transfer(void)
 	tcp_close(s);
 	deliver();
 	CHECK_EQ_INT("client TIME_WAIT", c->state, TCP_TIME_WAIT);
+	/* A server under connection churn holds one of these per connection for 60 s. */
+	CHECK("TIME_WAIT keeps no buffers", c->sbuf == NULL && c->rbuf == NULL, "sbuf %p rbuf %p", (void *)c->sbuf, (void *)c->rbuf);
+	CHECK_EQ_INT("TIME_WAIT reads EOF", tcp_recv(c, b, 4, false), 0);
+	CHECK("TIME_WAIT refuses sends", tcp_send(c, "x", 1, false) < 0, "send succeeded");
 	tick(TCP_TIMEWAIT_MS + 1);
 	CHECK_EQ_INT("client closed after 2MSL", c->state, TCP_CLOSE);
 	tcp_close(c);
