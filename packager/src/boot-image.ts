@@ -4,6 +4,7 @@
 // log tail (signal, panic) and the one-line unsupported-call summary on stderr.
 import { statSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
+import type { ResolvedManifest } from './manifest/index.js';
 import { parseRecord } from './vm/kernel-log.js';
 import { memoryForImage } from './image/rootfs.js';
 import { defaultKernelPath } from './paths.js';
@@ -40,6 +41,10 @@ export interface BootImageOptions {
   /** Words appended to the kernel command line. */
   kernelArgs?: string[];
   ports?: PortForward[];
+  /** The guest's NIC: user networking (with `ports`, the default), a host TAP device, or none. */
+  network?: NetBackend;
+  /** Run QEMU inside this network namespace (`ip netns exec`), where a TAP device lives. */
+  netns?: string;
   /** Stream the kernel log to stderr. */
   verbose?: boolean;
   logFile?: string;
@@ -68,11 +73,36 @@ export function kernelCmdline(o: Pick<BootImageOptions, 'trace' | 'inject' | 'ke
   return words.join(' ');
 }
 
-/** QEMU flags for user networking with port forwards (virtio-net on the machine's bus). */
-export function netArgs(machine: Machine, ports: readonly PortForward[]): string[] {
-  if (ports.length === 0) return [];
-  const fwd = ports.map((p) => `,hostfwd=${p.proto}::${p.host}-:${p.guest}`).join('');
-  return ['-netdev', `user,id=net0${fwd}`, '-device', `${machine === 'q35' ? 'virtio-net-pci' : 'virtio-net-device'},netdev=net0`];
+/**
+ * How the guest's virtio-net reaches the host. `user`: QEMU's user networking (NAT, DHCP, DNS
+ * at 10.0.2.3), with `ports` forwarded; without ports and without an explicit `network` in the
+ * manifest there is no NIC at all (nothing could reach the app, and boot skips DHCP). `tap`: a
+ * TAP device that already exists on the host (or in `netns`); the guest is a real host on it.
+ */
+export type NetBackend = { mode: 'user'; always?: boolean } | { mode: 'tap'; tap: string } | { mode: 'none' };
+
+/** The NIC a resolved manifest asks for: a `network` it declares gives user networking a NIC even without ports. */
+export function manifestNet(m: Pick<ResolvedManifest, 'network' | 'sources'>): NetBackend {
+  if (m.network.mode === 'tap') return { mode: 'tap', tap: m.network.tap! };
+  if (m.network.mode === 'none') return { mode: 'none' };
+  return m.sources.network && m.sources.network !== 'default' ? { mode: 'user', always: true } : { mode: 'user' };
+}
+
+/** QEMU flags for the guest's NIC (virtio-net on the machine's bus), or none. */
+export function netArgs(machine: Machine, ports: readonly PortForward[], net: NetBackend = { mode: 'user' }): string[] {
+  const device = ['-device', `${machine === 'q35' ? 'virtio-net-pci' : 'virtio-net-device'},netdev=net0`];
+  switch (net.mode) {
+    case 'none':
+      return [];
+    case 'tap':
+      // script=no: the device is the user's, already up and addressed; QEMU only attaches.
+      return ['-netdev', `tap,id=net0,ifname=${net.tap},script=no,downscript=no`, ...device];
+    case 'user': {
+      if (ports.length === 0 && !net.always) return [];
+      const fwd = ports.map((p) => `,hostfwd=${p.proto}::${p.host}-:${p.guest}`).join('');
+      return ['-netdev', `user,id=net0${fwd}`, ...device];
+    }
+  }
 }
 
 /** How long an app has to end after a forwarded SIGINT/SIGTERM before the VM is stopped. */
@@ -144,7 +174,8 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
     ...(o.stdout ? { onStdout: (b: Buffer) => o.stdout!.write(b) } : {}),
     ...(o.stderr ? { onStderr: (b: Buffer) => o.stderr!.write(b) } : {}),
     onLog,
-    extraArgs: netArgs(machine, o.ports ?? []),
+    extraArgs: netArgs(machine, o.ports ?? [], o.network),
+    ...(o.netns ? { wrapper: ['ip', 'netns', 'exec', o.netns] } : {}),
   }).finally(() => {
     if (forward) {
       process.off('SIGINT', onSignal);

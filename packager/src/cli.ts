@@ -41,6 +41,8 @@ Options for run:
   --memory <MiB>         guest memory (default max(256, 1.5 × image + 128))
   --accel <name>         tcg, kvm or auto (default auto, which is tcg for now)
   --timeout <seconds>    stop the VM after this long
+  --netns <name>         start QEMU inside this network namespace (ip netns exec), where the
+                         manifest's tap device lives
   -v, --verbose          show the kernel log on stderr
   -q, --quiet            no progress lines
 
@@ -79,6 +81,7 @@ const RUN_OPTIONS = {
   trace: { type: 'boolean' },
   inject: { type: 'string', multiple: true },
   offline: { type: 'boolean' },
+  netns: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -257,6 +260,7 @@ export async function cli(argv: string[]): Promise<number> {
         trace: values.trace ?? false,
         inject: values.inject ?? [],
         offline: values.offline ?? false,
+        ...(values.netns !== undefined ? { netns: values.netns } : {}),
         verbose: (values.verbose ?? false) || (values.trace ?? false),
         stdin: values.stdin ? 'inherit' : 'auto',
         killOnSignals: true,

@@ -2,7 +2,7 @@
 // flags, the framed stdin encoding, and how `exec` splits its arguments from the program's.
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { kernelCmdline, netArgs } from '../../packager/src/boot-image.js';
+import { kernelCmdline, manifestNet, netArgs } from '../../packager/src/boot-image.js';
 import { splitAtProgram } from '../../packager/src/cli.js';
 import { appArgv } from '../../packager/src/build.js';
 import { frameChunk, frameData, framer } from '../../packager/src/vm/stdin.js';
@@ -23,6 +23,17 @@ describe('kernel command line and QEMU flags', () => {
     ];
     expect(netArgs('microvm', ports)).toEqual(['-netdev', 'user,id=net0,hostfwd=tcp::8080-:80,hostfwd=udp::5353-:53', '-device', 'virtio-net-device,netdev=net0']);
     expect(netArgs('q35', ports.slice(0, 1))).toEqual(['-netdev', 'user,id=net0,hostfwd=tcp::8080-:80', '-device', 'virtio-net-pci,netdev=net0']);
+  });
+
+  test('network modes: a declared user network gets a NIC without ports; tap attaches an existing device; none has no NIC', () => {
+    expect(netArgs('microvm', [], { mode: 'user', always: true })).toEqual(['-netdev', 'user,id=net0', '-device', 'virtio-net-device,netdev=net0']);
+    expect(netArgs('q35', [], { mode: 'tap', tap: 'tap7' })).toEqual(['-netdev', 'tap,id=net0,ifname=tap7,script=no,downscript=no', '-device', 'virtio-net-pci,netdev=net0']);
+    expect(netArgs('microvm', [{ host: 1, guest: 1, proto: 'tcp' }], { mode: 'none' })).toEqual([]);
+    const m = (network: object, sources: Record<string, string>) => manifestNet({ network: { dns: [], ...network } as never, sources });
+    expect(m({ mode: 'user' }, { network: 'default' })).toEqual({ mode: 'user' });
+    expect(m({ mode: 'user' }, { network: 'unipack.yaml' })).toEqual({ mode: 'user', always: true });
+    expect(m({ mode: 'tap', tap: 'tap0' }, { network: 'unipack.yaml' })).toEqual({ mode: 'tap', tap: 'tap0' });
+    expect(m({ mode: 'none' }, { network: 'unipack.yaml' })).toEqual({ mode: 'none' });
   });
 });
 

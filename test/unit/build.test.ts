@@ -64,6 +64,7 @@ test('image directory: rootfs.tar, kernel.elf and unipack.lock.json; the same by
     manifest: { file: 'unipack.yaml', sha256: manifestDigest(a.manifest) },
     addons: [],
     ports: [{ host: 8080, guest: 8080, proto: 'tcp' }],
+    network: { mode: 'user' },
     machine: 'microvm',
     kernelArgs: [],
     kernel: { file: 'kernel.elf', sha256: sha(kernel) },

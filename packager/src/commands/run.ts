@@ -6,7 +6,7 @@
 // the bare kernel without an image (kernel diagnostics).
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { bootImage, printRunNotes, type PortForward, type StdinOption } from '../boot-image.js';
+import { bootImage, manifestNet, printRunNotes, type NetBackend, type PortForward, type StdinOption } from '../boot-image.js';
 import { build, buildSummary, type BuildResult } from '../build.js';
 import { ErrorCode, UnipackError } from '../errors.js';
 import { KERNEL_FILE, ROOTFS_FILE, readImageDir } from '../image/lock.js';
@@ -31,6 +31,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** More environment for the app. */
   env?: Record<string, string>;
+  /** Run QEMU inside this network namespace (for a TAP device that lives there). */
+  netns?: string;
   /** Arguments after the manifest's. */
   args?: string[];
   /** `unipack.trace=syscalls`. */
@@ -79,12 +81,14 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const kernel = opts.kernel ?? (imageLock ? join(target, KERNEL_FILE) : undefined);
   let built: BuildResult | undefined;
   let ports: PortForward[] = [];
+  let network: NetBackend | undefined;
   let machine = opts.machine;
   let memoryMiB = opts.memoryMiB;
   let trace = opts.trace ?? false;
   const kernelArgs = opts.kernelArgs ? opts.kernelArgs.split(/\s+/).filter(Boolean) : [];
   if (imageLock) {
     ports = imageLock.ports ?? [];
+    network = imageLock.network;
     machine ??= imageLock.machine;
     memoryMiB ??= imageLock.memoryMiB;
     kernelArgs.unshift(...(imageLock.kernelArgs ?? []));
@@ -106,6 +110,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
     reporter.summary(buildSummary(built));
     image = built.image;
     ports = built.manifest.ports;
+    network = manifestNet(built.manifest);
     machine ??= built.manifest.machine;
     memoryMiB ??= built.manifest.memoryMiB;
     trace ||= built.manifest.kernel.trace === 'syscalls';
@@ -128,6 +133,8 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
       inject: opts.inject ?? [],
       kernelArgs,
       ports,
+      ...(network ? { network } : {}),
+      ...(opts.netns ? { netns: opts.netns } : {}),
       verbose: opts.verbose ?? false,
       logFile: join(runDir, 'kernel.log'),
       killOnSignals: opts.killOnSignals ?? false,

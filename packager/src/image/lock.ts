@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 
 import { join, relative, sep } from 'node:path';
 import { ErrorCode, UnipackError } from '../errors.js';
 import type { PortForward, ResolvedManifest } from '../manifest/index.js';
+import { manifestNet, type NetBackend } from '../boot-image.js';
 
 export const LOCK_FILE = 'unipack.lock.json';
 export const ROOTFS_FILE = 'rootfs.tar';
@@ -23,6 +24,8 @@ export interface ImageLock {
   /** Image paths of the native addons. */
   addons: string[];
   ports: PortForward[];
+  /** The NIC `unipack run` gives the image (absent in older locks: user networking). */
+  network?: NetBackend;
   machine: 'microvm' | 'q35';
   memoryMiB?: number;
   kernelArgs: string[];
@@ -79,6 +82,7 @@ export function imageLock(o: {
     manifest: { file: m.manifestFile ? relative(m.dir, m.manifestFile).split(sep).join('/') : null, sha256: manifestDigest(m) },
     addons: [...o.addons].sort(),
     ports: m.ports,
+    network: manifestNet(m),
     machine: m.machine,
     ...(m.memoryMiB !== undefined ? { memoryMiB: m.memoryMiB } : {}),
     kernelArgs: m.kernel.args,

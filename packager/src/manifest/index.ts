@@ -304,6 +304,7 @@ export function checkManifest(dirIn: string, opts: LoadManifestOptions = {}): Ch
     if (net.gateway && !octets(net.gateway)) add(['network', 'gateway'], { kind: 'pattern', message: `${show(net.gateway)} is not an IPv4 address`, found: show(net.gateway) });
     for (const [i, d] of (net.dns ?? []).entries()) if (!octets(d)) add(['network', 'dns', i], { kind: 'pattern', message: `${show(d)} is not an IPv4 address`, found: show(d) });
     if ((net.mode ?? 'user') === 'tap' && !net.tap) add(['network'], { kind: 'required', message: 'mode tap needs the tap device', allowed: 'network: { mode: tap, tap: tap0 }', fix: 'add tap: <interface>' });
+    if (net.mode === 'tap' && Array.isArray(fields.ports) && fields.ports.length > 0 && origins.ports === 'manifest') add(['ports'], { kind: 'conflict', message: 'ports are forwarded only with user networking; on a tap device the guest is reachable at its own address', found: `network mode tap with ${fields.ports.length} port(s)`, fix: 'remove ports, or use network: { mode: user }' });
     if (net.gateway && !net.address) add(['network', 'gateway'], { kind: 'required', message: 'a gateway needs a static address', fix: 'add address: <ip>/<prefix>, or remove gateway to use DHCP' });
   }
 

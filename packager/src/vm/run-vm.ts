@@ -38,6 +38,8 @@ export interface RunVmOptions extends QemuArgsOptions {
   abort?: AbortSignal;
   /** unipack's own one-line notes (e.g. why KVM is not used). */
   onNote?: (line: string) => void;
+  /** A command QEMU runs under (e.g. `ip netns exec <ns>`): it must exec QEMU in place. */
+  wrapper?: string[];
   /** The QEMU binary; default qemu-system-x86_64. */
   qemuBinary?: string;
 }
@@ -142,7 +144,8 @@ export async function runVm(opts: RunVmOptions): Promise<RunVmResult> {
   // A stream without a file descriptor (a Transform) cannot be a child's stdio: pipe it in.
   const source = typeof stdinOpt === 'object' && !('data' in stdinOpt) ? stdinOpt : undefined;
   const start = performance.now();
-  const proc = execa(binary, args, {
+  const wrapped = opts.wrapper?.length ? [...opts.wrapper.slice(1), binary, ...args] : args;
+  const proc = execa(opts.wrapper?.length ? opts.wrapper[0]! : binary, wrapped, {
     stdio: [
       feed !== undefined || source ? 'pipe' : (stdinOpt as 'ignore' | 'inherit'),
       'pipe',

@@ -147,6 +147,13 @@ describe('problems', () => {
     ]);
   });
 
+  it('ports with a tap network: they cannot be forwarded, the error says why and what to do', () => {
+    const ps = problems(app({ 'package.json': PKG, 'server.js': '', 'unipack.yaml': 'ports: [8080]\nnetwork: { mode: tap, tap: tap0, address: 10.0.0.2/24 }\n' }));
+    expect(ps).toEqual([
+      { file: 'unipack.yaml', line: 1, column: 8, field: 'ports', kind: 'conflict', message: 'ports are forwarded only with user networking; on a tap device the guest is reachable at its own address', fix: 'remove ports, or use network: { mode: user }' },
+    ]);
+  });
+
   it('a runtime range no Node release satisfies, and one that is not semver', () => {
     const host = process.versions.node.split('.')[0];
     expect(problems(app({ 'package.json': PKG, 'server.js': '', 'unipack.yaml': 'runtime: ">=99"\n' }))).toEqual([
