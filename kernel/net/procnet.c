@@ -38,7 +38,7 @@ static long gen_tcp(char *buf, size_t size)
 	uint64_t fl = net_lock();
 	uint64_t now = net_now_ms();
 	int i = 0;
-	for (struct tcp_pcb *p = tcp_pcb_first(); p; p = p->next) {
+	for (struct tcp_pcb *p = tcp_pcb_first(); p; p = tcp_pcb_next(p)) {
 		if (p->state == TCP_CLOSE)
 			continue;
 		int tr = p->t_rexmit ? 1 : p->t_keep ? 2 : p->t_2msl ? 3 : p->t_persist ? 4 : 0;
@@ -152,7 +152,7 @@ static long gen_sockstat(char *buf, size_t size)
 	struct out o = { buf, size, 0 };
 	uint64_t fl = net_lock();
 	int tcp_inuse = 0, tw = 0, udp_inuse = 0;
-	for (struct tcp_pcb *p = tcp_pcb_first(); p; p = p->next) {
+	for (struct tcp_pcb *p = tcp_pcb_first(); p; p = tcp_pcb_next(p)) {
 		if (p->state == TCP_TIME_WAIT)
 			tw++;
 		else if (p->user)

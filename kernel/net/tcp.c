@@ -23,14 +23,85 @@
 #endif
 
 struct tcp_stats tcp_stats;
+/* Every pcb with a local port is on one of two lists: the active one (walked by the timers)
+ * or the TIME_WAIT one, in expiry order (all last TCP_TIMEWAIT_MS), so the thousands a busy
+ * server keeps cost nothing until they expire. Segments find connections through a hash of
+ * the 4-tuple and listeners on their own short list. */
 static struct tcp_pcb *pcbs;
+static struct tcp_pcb *tw_head, *tw_tail;
+static struct tcp_pcb *listeners;
+#define TCP_HASH_BITS 12
+static struct tcp_pcb *conn_hash[1u << TCP_HASH_BITS];
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* --- pcbs and ports --- */
 
-struct tcp_pcb *tcp_pcb_first(void) { return pcbs; }
+struct tcp_pcb *tcp_pcb_first(void) { return pcbs ? pcbs : tw_head; }
+
+struct tcp_pcb *tcp_pcb_next(struct tcp_pcb *pcb)
+{
+	return pcb->next ? pcb->next : pcb->in_tw ? NULL : tw_head;
+}
+
+static uint32_t tuple_hash(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	uint32_t x = laddr * 0x9e3779b1u ^ raddr ^ ((uint32_t)lport << 16 | rport) * 0x85ebca6bu;
+	return (x ^ x >> 15) * 0x2c1b3c6du >> (32 - TCP_HASH_BITS);
+}
+
+static void hash_add(struct tcp_pcb *pcb)
+{
+	if (pcb->hashed)
+		return;
+	struct tcp_pcb **b = &conn_hash[tuple_hash(pcb->laddr, pcb->lport, pcb->raddr, pcb->rport)];
+	pcb->hnext = *b;
+	*b = pcb;
+	pcb->hashed = true;
+}
+
+static void hash_del(struct tcp_pcb *pcb)
+{
+	if (!pcb->hashed)
+		return;
+	for (struct tcp_pcb **pp = &conn_hash[tuple_hash(pcb->laddr, pcb->lport, pcb->raddr, pcb->rport)]; *pp; pp = &(*pp)->hnext)
+		if (*pp == pcb) {
+			*pp = pcb->hnext;
+			break;
+		}
+	pcb->hashed = false;
+}
+
+/* The connection with this exact 4-tuple that is not closed. */
+static struct tcp_pcb *hash_find(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	for (struct tcp_pcb *p = conn_hash[tuple_hash(laddr, lport, raddr, rport)]; p; p = p->hnext)
+		if (p->lport == lport && p->rport == rport && p->raddr == raddr && p->laddr == laddr && p->state != TCP_CLOSE)
+			return p;
+	return NULL;
+}
+
+static void listener_add(struct tcp_pcb *pcb)
+{
+	if (pcb->listening)
+		return;
+	pcb->lnext = listeners;
+	listeners = pcb;
+	pcb->listening = true;
+}
+
+static void listener_del(struct tcp_pcb *pcb)
+{
+	if (!pcb->listening)
+		return;
+	for (struct tcp_pcb **pp = &listeners; *pp; pp = &(*pp)->lnext)
+		if (*pp == pcb) {
+			*pp = pcb->lnext;
+			break;
+		}
+	pcb->listening = false;
+}
 
 struct tcp_pcb *tcp_pcb_new(uint32_t rcvbuf, uint32_t sndbuf)
 {
@@ -59,7 +130,10 @@ static void list_add(struct tcp_pcb *pcb)
 {
 	if (pcb->in_list)
 		return;
+	pcb->prev = NULL;
 	pcb->next = pcbs;
+	if (pcbs)
+		pcbs->prev = pcb;
 	pcbs = pcb;
 	pcb->in_list = true;
 }
@@ -68,17 +142,39 @@ static void list_remove(struct tcp_pcb *pcb)
 {
 	if (!pcb->in_list)
 		return;
-	for (struct tcp_pcb **pp = &pcbs; *pp; pp = &(*pp)->next)
-		if (*pp == pcb) {
-			*pp = pcb->next;
-			break;
-		}
-	pcb->in_list = false;
+	if (pcb->prev)
+		pcb->prev->next = pcb->next;
+	else if (pcb->in_tw)
+		tw_head = pcb->next;
+	else
+		pcbs = pcb->next;
+	if (pcb->next)
+		pcb->next->prev = pcb->prev;
+	else if (pcb->in_tw)
+		tw_tail = pcb->prev;
+	pcb->next = pcb->prev = NULL;
+	pcb->in_list = pcb->in_tw = false;
+}
+
+/* To the tail of the TIME_WAIT list: its expiry is the latest. */
+static void tw_append(struct tcp_pcb *pcb)
+{
+	list_remove(pcb);
+	pcb->next = NULL;
+	pcb->prev = tw_tail;
+	if (tw_tail)
+		tw_tail->next = pcb;
+	else
+		tw_head = pcb;
+	tw_tail = pcb;
+	pcb->in_list = pcb->in_tw = true;
 }
 
 static void pcb_free(struct tcp_pcb *pcb)
 {
 	list_remove(pcb);
+	hash_del(pcb);
+	listener_del(pcb);
 	kfree(pcb->sbuf);
 	kfree(pcb->rbuf);
 	kfree(pcb);
@@ -103,6 +199,7 @@ static void enter_time_wait(struct tcp_pcb *pcb, uint64_t now)
 	pcb->state = TCP_TIME_WAIT;
 	timers_off(pcb);
 	set_timer(&pcb->t_2msl, now + TCP_TIMEWAIT_MS);
+	tw_append(pcb);
 	if (pcb->slen == 0) {
 		kfree(pcb->sbuf);
 		pcb->sbuf = NULL;
@@ -131,6 +228,12 @@ static bool set_closed(struct tcp_pcb *pcb)
 		pcb->parent->synq_len--;
 	pcb->state = TCP_CLOSE;
 	timers_off(pcb);
+	hash_del(pcb);
+	listener_del(pcb);
+	if (pcb->in_tw) {   /* back to the active list: still bound while its socket is open */
+		list_remove(pcb);
+		list_add(pcb);
+	}
 	if (pcb->detached || (was_synrecv_child && !pcb->user)) {
 		pcb_free(pcb);
 		return true;
@@ -145,7 +248,7 @@ static bool set_closed(struct tcp_pcb *pcb)
  * SO_REUSEADDR and the old one is not listening (TIME_WAIT needs only ours). */
 static bool port_conflict(const struct tcp_pcb *pcb, uint32_t addr, uint16_t port)
 {
-	for (struct tcp_pcb *o = pcbs; o; o = o->next) {
+	for (struct tcp_pcb *o = tcp_pcb_first(); o; o = tcp_pcb_next(o)) {
 		if (o == pcb || o->lport != port)
 			continue;
 		if (addr && o->laddr && addr != o->laddr)
@@ -164,7 +267,7 @@ static bool port_conflict(const struct tcp_pcb *pcb, uint32_t addr, uint16_t por
 
 static bool port_used(uint16_t port)
 {
-	for (struct tcp_pcb *o = pcbs; o; o = o->next)
+	for (struct tcp_pcb *o = tcp_pcb_first(); o; o = tcp_pcb_next(o))
 		if (o->lport == port)
 			return true;
 	return false;
@@ -526,7 +629,11 @@ void tcp_keepalive_changed(struct tcp_pcb *pcb)
 
 uint64_t tcp_timers(uint64_t now)
 {
-	uint64_t next = 0;
+	while (tw_head && tw_head->t_2msl <= now) {
+		tw_head->t_2msl = 0;
+		set_closed(tw_head);   /* leaves the list either way */
+	}
+	uint64_t next = tw_head ? tw_head->t_2msl : 0;
 	struct tcp_pcb *pcb = pcbs, *nx;
 	for (; pcb; pcb = nx) {
 		nx = pcb->next;
@@ -694,10 +801,29 @@ static void negotiate(struct tcp_pcb *pcb, const struct seg *sg, bool we_offered
 	init_cwnd(pcb);
 }
 
+/* A keyed mix of a connection's addresses (the key is random per boot). Not a cryptographic
+ * PRF: it keeps ISNs and timestamp offsets unguessable to a blind off-path attacker only as far
+ * as 64 secret bits go. */
+static uint32_t keyed_mix(uint32_t a, uint32_t b, uint32_t c)
+{
+	static uint64_t key;
+	while (!key)
+		key = random_u64();
+	uint64_t x = ((uint64_t)a << 32 | b) ^ key;
+	x ^= (uint64_t)c * 0x9e3779b97f4a7c15ull;
+	x = (x ^ x >> 31) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ x >> 27) * 0x94d049bb133111ebull;
+	x ^= key >> 17;
+	return (uint32_t)(x ^ x >> 31);
+}
+
+/* RFC 6528: ISN = a clock ticking every 4 µs + a keyed hash of the 4-tuple, and (as Linux) one
+ * timestamp offset per address pair. A new connection on a reused pair then starts past the
+ * old one in both, so a peer still in TIME_WAIT accepts its SYN (RFC 6191) at once. */
 static void start_seq(struct tcp_pcb *pcb)
 {
-	pcb->iss = (uint32_t)random_u64();
-	pcb->ts_offset = (uint32_t)random_u64();
+	pcb->iss = (uint32_t)(net_now_ms() * 250) + keyed_mix(pcb->laddr, pcb->raddr, (uint32_t)pcb->lport << 16 | pcb->rport);
+	pcb->ts_offset = keyed_mix(pcb->laddr, pcb->raddr, 0x7453);
 	pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
 	pcb->recover = pcb->iss;   /* RFC 6582: fast retransmit allowed from the start */
 	pcb->snd_buf_seq = pcb->iss + 1;
@@ -721,19 +847,19 @@ static void became_established(struct tcp_pcb *pcb)
 
 static struct tcp_pcb *lookup(uint32_t dst, uint16_t dport, uint32_t src, uint16_t sport)
 {
-	struct tcp_pcb *listener = NULL;
-	for (struct tcp_pcb *p = pcbs; p; p = p->next) {
-		if (p->lport != dport)
+	struct tcp_pcb *c = hash_find(dst, dport, src, sport);
+	if (c)
+		return c;
+	struct tcp_pcb *wild = NULL;
+	for (struct tcp_pcb *l = listeners; l; l = l->lnext) {
+		if (l->lport != dport)
 			continue;
-		if (p->state == TCP_LISTEN) {
-			if (p->laddr == dst || (!p->laddr && !listener))
-				listener = p;
-			continue;
-		}
-		if (p->state != TCP_CLOSE && p->rport == sport && p->raddr == src && p->laddr == dst)
-			return p;
+		if (l->laddr == dst)
+			return l;
+		if (!l->laddr && !wild)
+			wild = l;
 	}
-	return listener;
+	return wild;
 }
 
 /* A SYN to a listener: a child in SYN_RECV, answered with SYN-ACK. */
@@ -784,6 +910,7 @@ static void listen_input(struct tcp_pcb *l, const struct seg *sg, uint32_t src, 
 	c->parent = l;
 	l->synq_len++;
 	list_add(c);
+	hash_add(c);
 	send_syn(c, true);
 }
 
@@ -1114,13 +1241,33 @@ static void process_data(struct tcp_pcb *pcb, struct seg *sg)
 	}
 }
 
+/* What TIME_WAIT answers (Linux's tcp_timewait_state_process): a retransmitted FIN gets its
+ * ACK again and restarts 2MSL; a segment that is not the next in sequence gets an ACK; the
+ * in-sequence ACK that ended the connection gets nothing (answering it would start an ACK war
+ * with a peer that answers too). RSTs are ignored (RFC 1337). */
 static void time_wait_input(struct tcp_pcb *pcb, struct seg *sg)
 {
 	if (sg->flags & TCP_RST)
-		return;   /* RFC 1337: TIME_WAIT ignores RST */
-	if (sg->flags & TCP_FIN)
+		return;
+	if (sg->flags & TCP_FIN) {
 		set_timer(&pcb->t_2msl, net_now_ms() + TCP_TIMEWAIT_MS);
+		tw_append(pcb);   /* stays in expiry order */
+	} else if (sg->len == 0 && sg->seq == pcb->rcv_nxt && !(sg->flags & TCP_SYN)) {
+		return;
+	}
 	xmit(pcb, pcb->snd_nxt, 0, TCP_ACK);
+}
+
+/* A SYN may open a new incarnation of a pair still in TIME_WAIT when it cannot be confused with
+ * the old one: its sequence number is past the old connection's, or its timestamp is newer
+ * (RFC 6191). Clients reuse ports quickly; without this a reused port waits out the 60 s. */
+static bool time_wait_reusable(const struct tcp_pcb *pcb, const struct seg *sg)
+{
+	if (!(sg->flags & TCP_SYN) || (sg->flags & (TCP_ACK | TCP_RST)))
+		return false;
+	if (SEQ_GT(sg->seq, pcb->rcv_nxt))
+		return true;
+	return pcb->ts_ok && sg->has_ts && (int32_t)(sg->tsval - pcb->ts_recent) > 0;
 }
 
 void tcp_input(struct pkt *p, uint32_t src, uint32_t dst)
@@ -1181,8 +1328,7 @@ relookup:;
 		goto drop;
 	}
 	if (pcb->state == TCP_TIME_WAIT) {
-		if ((sg.flags & TCP_SYN) && !(sg.flags & TCP_ACK) && SEQ_GT(sg.seq, pcb->rcv_nxt)) {
-			/* A new incarnation of the connection may reuse the pair (RFC 6191 style). */
+		if (time_wait_reusable(pcb, &sg)) {
 			pcb->detached = true;
 			pcb->user = NULL;
 			set_closed(pcb);
@@ -1318,17 +1464,13 @@ drop:
 
 void tcp_icmp_error(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq, int err)
 {
-	for (struct tcp_pcb *p = pcbs; p; p = p->next) {
-		if (p->laddr != src || p->lport != sport || p->raddr != dst || p->rport != dport)
-			continue;
-		/* Hard errors abort a connection attempt (RFC 1122 4.2.3.9); others are soft. */
-		if (p->state == TCP_SYN_SENT && SEQ_GEQ(seq, p->snd_una) && SEQ_LT(seq, p->snd_max) &&
-		    (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH)) {
-			tcp_stats.AttemptFails++;
-			p->error = err;
-			set_closed(p);
-		}
-		return;
+	struct tcp_pcb *p = hash_find(src, sport, dst, dport);
+	/* Hard errors abort a connection attempt (RFC 1122 4.2.3.9); others are soft. */
+	if (p && p->state == TCP_SYN_SENT && SEQ_GEQ(seq, p->snd_una) && SEQ_LT(seq, p->snd_max) &&
+	    (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH)) {
+		tcp_stats.AttemptFails++;
+		p->error = err;
+		set_closed(p);
 	}
 }
 
@@ -1348,13 +1490,14 @@ int tcp_listen(struct tcp_pcb *pcb, int backlog)
 			return err;
 	}
 	/* Another listener on the same address and port (both with SO_REUSEADDR is still a conflict). */
-	for (struct tcp_pcb *o = pcbs; o; o = o->next)
-		if (o != pcb && o->lport == pcb->lport && o->state == TCP_LISTEN &&
+	for (struct tcp_pcb *o = listeners; o; o = o->lnext)
+		if (o != pcb && o->lport == pcb->lport &&
 		    (!o->laddr || !pcb->laddr || o->laddr == pcb->laddr) && !(o->reuseport && pcb->reuseport))
 			return -EADDRINUSE;
 	/* Linux's accept queue is full when it holds more than backlog: backlog + 1 fit. */
 	pcb->backlog = backlog + 1;
 	pcb->state = TCP_LISTEN;
+	listener_add(pcb);
 	return 0;
 }
 
@@ -1379,17 +1522,18 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t raddr, uint16_t rport)
 			return -EADDRNOTAVAIL;
 		pcb->lport = port;
 	} else {
-		for (struct tcp_pcb *o = pcbs; o; o = o->next)
-			if (o != pcb && o->lport == pcb->lport && o->raddr == raddr && o->rport == rport &&
-			    o->laddr == src && o->state != TCP_LISTEN && o->state != TCP_CLOSE)
-				return -EADDRNOTAVAIL;
+		struct tcp_pcb *o = hash_find(src, pcb->lport, raddr, rport);
+		if (o && o != pcb)
+			return -EADDRNOTAVAIL;
 	}
+	hash_del(pcb);
 	pcb->laddr = src;
 	pcb->raddr = raddr;
 	pcb->rport = rport;
 	list_add(pcb);
 	if (alloc_bufs(pcb))
 		return -ENOBUFS;
+	hash_add(pcb);
 	start_seq(pcb);
 	pcb->rlen = pcb->rhead = 0;
 	pcb->nooo = 0;
@@ -1522,6 +1666,7 @@ void tcp_shutdown(struct tcp_pcb *pcb, int how)
 		if (how != 1) {
 			abort_children(pcb);
 			pcb->state = TCP_CLOSE;
+			listener_del(pcb);
 			notify(pcb, POLLIN | POLLHUP);
 		}
 		return;

@@ -58,13 +58,15 @@ extern struct tcp_stats tcp_stats;
 struct tcp_range { uint32_t start, end; };
 
 struct tcp_pcb {
-	struct tcp_pcb *next;        /* all pcbs with a local port */
+	struct tcp_pcb *next, *prev;  /* the active list, or the TIME_WAIT list (in_tw) */
+	struct tcp_pcb *hnext;       /* connection hash chain (hashed: the 4-tuple is set) */
+	struct tcp_pcb *lnext;       /* the listeners */
 	int state;
 	uint32_t laddr, raddr;       /* host order */
 	uint16_t lport, rport;
 	void *user;                  /* the socket, or NULL (unaccepted child, closed socket) */
 	bool detached;               /* the user closed it: free once CLOSED */
-	bool in_list;
+	bool in_list, in_tw, hashed, listening;
 	bool was_connected;
 
 	/* options set through the socket */
@@ -165,6 +167,8 @@ void tcp_keepalive_changed(struct tcp_pcb *pcb);
 uint64_t tcp_timers(uint64_t now);
 /* Iterates pcbs for /proc/net/tcp. */
 struct tcp_pcb *tcp_pcb_first(void);
+/* Every pcb with a local port: the active ones, then those in TIME_WAIT. */
+struct tcp_pcb *tcp_pcb_next(struct tcp_pcb *pcb);
 /* Number of connections in ESTABLISHED or CLOSE_WAIT (CurrEstab). */
 uint32_t tcp_curr_estab(void);
 

@@ -591,6 +591,61 @@ static void test_echo_bidirectional(void)
 	drop_all();
 }
 
+/* A server that closes first, 3000 times: every connection leaves a TIME_WAIT pcb (no rings),
+ * an open connection is still found among them, and all of them go after 2MSL. */
+static void test_churn_time_wait(void)
+{
+	struct tcp_pcb *l = listener(89, 64), *s;
+	struct tcp_pcb *keep_c = connect_pair(l, &s, 65536), *keep_s = s;
+	static uint8_t port_seen[65536];
+	int ok = 0, ports = 0;
+	for (int i = 0; i < 3000; i++) {
+		struct tcp_pcb *c = connect_pair(l, &s, 65536);
+		if (!s)
+			break;
+		if (!port_seen[c->lport]) {
+			port_seen[c->lport] = 1;
+			ports++;
+		}
+		tcp_send(c, "GET", 3, false);
+		deliver();
+		char b[8];
+		if (tcp_recv(s, b, sizeof b, false) == 3 && tcp_send(s, "200", 3, false) == 3)
+			ok++;
+		tcp_close(s);   /* server first: it ends in TIME_WAIT */
+		deliver();
+		tcp_recv(c, b, sizeof b, false);
+		tcp_close(c);
+		deliver();
+		tick(1);
+	}
+	CHECK_EQ_INT("3000 request/response/close cycles", ok, 3000);
+	int tw = 0, other = 0;
+	for (struct tcp_pcb *p = tcp_pcb_first(); p; p = tcp_pcb_next(p)) {
+		if (p->state == TCP_TIME_WAIT && !p->sbuf && !p->rbuf)
+			tw++;
+		else
+			other++;
+	}
+	/* A client port reused while its old pair was in TIME_WAIT replaced that one (RFC 6191). */
+	CHECK_EQ_INT("one TIME_WAIT per client port, none with rings", tw, ports);
+	CHECK("ports were reused", ports < 3000, "%d ports", ports);
+	CHECK_EQ_INT("besides them: the listener and one open pair", other, 3);
+	CHECK_EQ_INT("the open pair still talks", transfer(keep_c, keep_s, 100000, 4096, 10000), 100000);
+	tick(TCP_TIMEWAIT_MS + 1);
+	int left = 0;
+	for (struct tcp_pcb *p = tcp_pcb_first(); p; p = tcp_pcb_next(p))
+		left++;
+	CHECK_EQ_INT("all TIME_WAITs freed after 2MSL", left, 3);
+	tcp_close(keep_c);
+	tcp_close(keep_s);
+	deliver();
+	tcp_close(l);
+	tick(TCP_TIMEWAIT_MS + 1);
+	CHECK("nothing left", tcp_pcb_first() == NULL, "pcbs remain");
+	drop_all();
+}
+
 int main(void)
 {
 	test_echo_bidirectional();
@@ -603,5 +658,6 @@ int main(void)
 	test_malformed();
 	test_window_rules();
 	test_close_with_unread_data();
+	test_churn_time_wait();
 	return check_done();
 }
