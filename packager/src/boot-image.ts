@@ -54,6 +54,8 @@ export interface BootImageOptions {
    * a second signal. (The CLI sets this for run and exec.)
    */
   killOnSignals?: boolean;
+  /** For API callers: when this aborts, the app gets SIGTERM, and the VM stops GRACE_MS later if it is still running. */
+  stop?: AbortSignal;
   /** Where the app's output goes; without one it is collected into the result. */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -125,7 +127,7 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
   const notes = o.notes ?? process.stderr;
   const resolved = resolveStdin(o.stdin);
   const { source, input } = resolved;
-  const forward = o.killOnSignals ?? false;
+  const forward = (o.killOnSignals ?? false) || o.stop !== undefined;
   // Forwarding signals needs the framed line even when the app gets no input: it then sees an
   // immediate end of file, and the line stays open for 0xFF N.
   const mode = forward ? 'framed' : resolved.mode;
@@ -155,7 +157,10 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
     send(Buffer.from([0xff, n]));
     grace = setTimeout(() => abort.abort(sig), GRACE_MS);
   };
-  if (forward) {
+  const onStop = () => onSignal('SIGTERM');
+  if (o.stop?.aborted) onStop();
+  else o.stop?.addEventListener('abort', onStop, { once: true });
+  if (o.killOnSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
@@ -177,7 +182,8 @@ export async function bootImage(o: BootImageOptions): Promise<RunVmResult> {
     extraArgs: netArgs(machine, o.ports ?? [], o.network),
     ...(o.netns ? { wrapper: ['ip', 'netns', 'exec', o.netns] } : {}),
   }).finally(() => {
-    if (forward) {
+    o.stop?.removeEventListener('abort', onStop);
+    if (o.killOnSignals) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

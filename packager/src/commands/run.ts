@@ -46,6 +46,8 @@ export interface RunOptions {
   stdin?: StdinOption;
   /** Kill QEMU on SIGINT/SIGTERM (the CLI sets this). */
   killOnSignals?: boolean;
+  /** When this aborts the app gets SIGTERM (then a hard stop after a grace period), as on Ctrl-C. */
+  stop?: AbortSignal;
   reporter?: Reporter;
   /** Where the app's output goes; without them it is collected into the result's vm. */
   stdout?: NodeJS.WritableStream;
@@ -138,6 +140,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
       verbose: opts.verbose ?? false,
       logFile: join(runDir, 'kernel.log'),
       killOnSignals: opts.killOnSignals ?? false,
+      ...(opts.stop ? { stop: opts.stop } : {}),
       ...(opts.stdout ? { stdout: opts.stdout } : {}),
       ...(opts.stderr ? { stderr: opts.stderr } : {}),
       notes,
