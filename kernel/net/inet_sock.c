@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "lib/errno.h"
 #include "compat/uaccess.h"
+#include "core/log.h"
 
 static const struct sock_ops tcp_ops, udp_ops;
 
@@ -371,6 +372,41 @@ static int ival(const void *val, uint32_t len, int *v)
 	return 0;
 }
 
+static const char *ip_option_name(int name)
+{
+	switch (name) {
+	case IP_ADD_MEMBERSHIP: return "IP_ADD_MEMBERSHIP";
+	case IP_DROP_MEMBERSHIP: return "IP_DROP_MEMBERSHIP";
+	case IP_ADD_SOURCE_MEMBERSHIP: return "IP_ADD_SOURCE_MEMBERSHIP";
+	case IP_DROP_SOURCE_MEMBERSHIP: return "IP_DROP_SOURCE_MEMBERSHIP";
+	case IP_BLOCK_SOURCE: return "IP_BLOCK_SOURCE";
+	case IP_UNBLOCK_SOURCE: return "IP_UNBLOCK_SOURCE";
+	case IP_HDRINCL: return "IP_HDRINCL";
+	case IP_OPTIONS: return "IP_OPTIONS";
+	case IP_MULTICAST_TTL: return "IP_MULTICAST_TTL";
+	case IP_MULTICAST_LOOP: return "IP_MULTICAST_LOOP";
+	case IP_MULTICAST_IF: return "IP_MULTICAST_IF";
+	case IP_MULTICAST_ALL: return "IP_MULTICAST_ALL";
+	case IP_RECVERR: return "IP_RECVERR";
+	case IP_PKTINFO: return "IP_PKTINFO";
+	case IP_RECVTTL: return "IP_RECVTTL";
+	case IP_RECVTOS: return "IP_RECVTOS";
+	case IP_RECVOPTS: return "IP_RECVOPTS";
+	default: return "?";
+	}
+}
+
+/* One `sockopt` record per option the first time an app sets one we refuse or ignore, so
+ * `unipack run` can say which features the app asked for and did not get. */
+static void ip_option_note(int name, const char *what)
+{
+	static uint64_t noted;   /* bit per option number (all < 64) */
+	if (name < 0 || name >= 64 || (noted >> name & 1))
+		return;
+	noted |= 1ull << name;
+	krecord("sockopt level=ip name=%s result=%s", ip_option_name(name), what);
+}
+
 static int ip_setsockopt(struct socket *s, uint8_t *ttl, uint8_t *tos, int name, const void *val, uint32_t len)
 {
 	int v;
@@ -389,13 +425,29 @@ static int ip_setsockopt(struct socket *s, uint8_t *ttl, uint8_t *tos, int name,
 			return -EINVAL;
 		*tos = (uint8_t)(v & 0xfc);
 		return 0;
+	case IP_MTU_DISCOVER: case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT:
+		/* Hints whose absence an app cannot observe here (one MTU, no address checks to relax). */
+		return len ? 0 : -EINVAL;
+	case IP_ADD_MEMBERSHIP: case IP_DROP_MEMBERSHIP: case IP_ADD_SOURCE_MEMBERSHIP:
+	case IP_DROP_SOURCE_MEMBERSHIP: case IP_BLOCK_SOURCE: case IP_UNBLOCK_SOURCE: case IP_HDRINCL:
+		/* No multicast receive and no raw sockets: refused, so the app knows (Linux refuses
+		 * IP_HDRINCL off raw sockets the same way). */
+		ip_option_note(name, "refused");
+		return -ENOPROTOOPT;
+	case IP_OPTIONS:
+		if (len == 0)
+			return 0;   /* clearing them */
+		ip_option_note(name, "refused");
+		return -ENOPROTOOPT;
 	case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP: case IP_MULTICAST_IF: case IP_MULTICAST_ALL:
-	case IP_ADD_MEMBERSHIP: case IP_DROP_MEMBERSHIP: case IP_RECVERR: case IP_MTU_DISCOVER:
-	case IP_PKTINFO: case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT: case IP_RECVTTL: case IP_RECVTOS:
-	case IP_HDRINCL: case IP_OPTIONS: case IP_RECVOPTS:
-		if (len == 0 && name != IP_OPTIONS)
+	case IP_RECVERR: case IP_PKTINFO: case IP_RECVTTL: case IP_RECVTOS: case IP_RECVOPTS:
+		/* Accepted without effect: no multicast sending, no error queue, no ancillary data on
+		 * receive. Turning them on is reported once (an `ignored` record, in the run summary). */
+		if (ival(val, len, &v))
 			return -EINVAL;
-		return 0;   /* accepted; multicast and ancillary reporting are not implemented */
+		if (v)
+			ip_option_note(name, "ignored");
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}

@@ -9,7 +9,7 @@ import { parseRecord } from './vm/kernel-log.js';
 import { memoryForImage } from './image/rootfs.js';
 import { defaultKernelPath } from './paths.js';
 import { logTail, runVm, type RunVmResult } from './vm/run-vm.js';
-import { unsupportedSummary } from './vm/kernel-log.js';
+import { sockoptSummary, unsupportedSummary } from './vm/kernel-log.js';
 import type { Accel, Machine } from './vm/qemu-args.js';
 import { frameData, framedStream, stdinHasData } from './vm/stdin.js';
 
@@ -214,6 +214,8 @@ export function printRunNotes(vm: RunVmResult, o: { notes?: NodeJS.WritableStrea
   if (oom) notes.write(`${oom}\n`);
   const summary = unsupportedSummary(vm.records);
   if (summary) notes.write(`${summary}\n`);
+  const opts = sockoptSummary(vm.records);
+  if (opts) notes.write(`${opts}\n`);
 }
 
 /** The kernel's `oom` record as a sentence a user can act on. */

@@ -249,6 +249,8 @@ static void option_tests(void)
 	expect("IP_TTL get", (getsockopt(s, IPPROTO_IP, IP_TTL, &v, &vl), v), "100");
 	v = 0;
 	expect("IP_TTL 0", setsockopt(s, IPPROTO_IP, IP_TTL, &v, sizeof(v)), "EINVAL");
+	expect("IP_HDRINCL off a raw socket", setsockopt(s, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)), "ENOPROTOOPT");
+	expect("IP_MTU_DISCOVER", setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &one, sizeof(one)), "0");
 	expect("SO_REUSEPORT", setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)), "0");
 	vl = sizeof(v);
 	expect("SO_ERROR fresh", (getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &vl), v), "0");

@@ -122,6 +122,13 @@ export function unsupportedSummary(records: readonly KernelRecord[]): string | u
   return `unipack: the app made ${calls.length} unsupported system call${calls.length === 1 ? '' : 's'} (returned ENOSYS): ${list}`;
 }
 
+/** Socket options the kernel refused or accepted without effect (`sockopt` records), as one line. */
+export function sockoptSummary(records: readonly KernelRecord[]): string | undefined {
+  const opts = records.filter((r) => r.event === 'sockopt').map((r) => `${r.fields.name ?? '?'} (${r.fields.result === 'refused' ? 'refused: ENOPROTOOPT' : 'accepted, no effect'})`);
+  if (opts.length === 0) return undefined;
+  return `unipack: the app set socket options this kernel does not implement: ${opts.join(', ')}`;
+}
+
 /** Splits a byte stream into lines, calling back per complete line (the tail flushes at end). */
 export class LineSplitter {
   private pending = '';

@@ -8,6 +8,7 @@ import {
   parseRecords,
   unsupportedCalls,
   unsupportedSummary,
+  sockoptSummary,
 } from '../../../packager/src/vm/kernel-log.js';
 
 describe('parseRecord', () => {
@@ -104,6 +105,12 @@ describe('unsupported calls', () => {
     expect(s).toContain('execve×1');
     expect(s?.includes('\n')).toBe(false);
     expect(unsupportedSummary(parseRecords('unipack: exit status=0'))).toBeUndefined();
+  });
+
+  test('socket options refused or without effect: one line naming each', () => {
+    const recs = parseRecords('unipack: sockopt level=ip name=IP_ADD_MEMBERSHIP result=refused\nunipack: sockopt level=ip name=IP_PKTINFO result=ignored\n');
+    expect(sockoptSummary(recs)).toBe('unipack: the app set socket options this kernel does not implement: IP_ADD_MEMBERSHIP (refused: ENOPROTOOPT), IP_PKTINFO (accepted, no effect)');
+    expect(sockoptSummary(parseRecords('unipack: exit status=0'))).toBeUndefined();
   });
 });
 
