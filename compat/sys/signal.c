@@ -217,8 +217,12 @@ void signal_deliver_pending(struct trap_frame *f, long ret)
 		spin_unlock_irqrestore(&sig_lock, fl);
 		if (a.handler == SIG_IGN || (a.handler == SIG_DFL && default_ignored(sig)))
 			continue;
-		if (a.handler == SIG_DFL)
-			die(sig, "");
+		if (a.handler == SIG_DFL) {
+			/* Sent, not a fault: say by what (si_code: 0 kill, -6 tkill) and where the thread was. */
+			char d[96];
+			ksnprintf(d, sizeof(d), "code=%d tid=%d rip=%#lx", code, t->tid, f->rip);
+			die(sig, d);
+		}
 		/* An interrupted syscall: restart it or let it fail with EINTR. */
 		if (f->vector == 0x80 && ret == -EINTR && (a.flags & SA_RESTART) && restartable(t->syscall_nr)) {
 			f->rax = t->syscall_nr;
@@ -272,6 +276,13 @@ void signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr)
 	/* A fault the app cannot handle (blocked, default, ignored) kills it, as on Linux. */
 	if (sig == SIGKILL || a.handler == SIG_DFL || a.handler == SIG_IGN || (current()->sigmask & bit(sig)))
 		die(sig, d);
+	/* The app's handler gets it; if that handler re-raises it (Node does, for faults that are
+	 * not WebAssembly traps) the death record only shows the raise, so note the fault itself. */
+	static int noted;
+	if (noted < 8) {
+		noted++;
+		krecord("fault sig=%d tid=%d %s", sig, current()->tid, d);
+	}
 	struct siginfo_k info;
 	memset(&info, 0, sizeof(info));
 	info.si_signo = sig;

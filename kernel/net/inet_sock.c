@@ -439,8 +439,12 @@ static int ip_setsockopt(struct socket *s, uint8_t *ttl, uint8_t *tos, int name,
 			return 0;   /* clearing them */
 		ip_option_note(name, "refused");
 		return -ENOPROTOOPT;
+	case IP_RECVERR:
+		/* glibc's resolver sets it on every DNS socket to hear ICMP errors sooner; without an
+		 * error queue it just waits for its timeout. Not worth a note on every app. */
+		return len ? 0 : -EINVAL;
 	case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP: case IP_MULTICAST_IF: case IP_MULTICAST_ALL:
-	case IP_RECVERR: case IP_PKTINFO: case IP_RECVTTL: case IP_RECVTOS: case IP_RECVOPTS:
+	case IP_PKTINFO: case IP_RECVTTL: case IP_RECVTOS: case IP_RECVOPTS:
 		/* Accepted without effect: no multicast sending, no error queue, no ancillary data on
 		 * receive. Turning them on is reported once (an `ignored` record, in the run summary). */
 		if (ival(val, len, &v))

@@ -81,7 +81,12 @@ export function kernelCmdline(o: Pick<BootImageOptions, 'trace' | 'inject' | 'ke
  * manifest there is no NIC at all (nothing could reach the app, and boot skips DHCP). `tap`: a
  * TAP device that already exists on the host (or in `netns`); the guest is a real host on it.
  */
-export type NetBackend = { mode: 'user'; always?: boolean } | { mode: 'tap'; tap: string } | { mode: 'none' };
+export type NetBackend =
+  | { mode: 'user'; always?: boolean }
+  | { mode: 'tap'; tap: string }
+  | { mode: 'none' }
+  /** Frames as UDP datagrams between QEMU (`local`, host:port) and another process (`remote`), e.g. a test's impairment relay. */
+  | { mode: 'dgram'; local: string; remote: string };
 
 /** The NIC a resolved manifest asks for: a `network` it declares gives user networking a NIC even without ports. */
 export function manifestNet(m: Pick<ResolvedManifest, 'network' | 'sources'>): NetBackend {
@@ -99,6 +104,11 @@ export function netArgs(machine: Machine, ports: readonly PortForward[], net: Ne
     case 'tap':
       // script=no: the device is the user's, already up and addressed; QEMU only attaches.
       return ['-netdev', `tap,id=net0,ifname=${net.tap},script=no,downscript=no`, ...device];
+    case 'dgram': {
+      const [lh, lp] = net.local.split(':');
+      const [rh, rp] = net.remote.split(':');
+      return ['-netdev', `dgram,id=net0,local.type=inet,local.host=${lh},local.port=${lp},remote.type=inet,remote.host=${rh},remote.port=${rp}`, ...device];
+    }
     case 'user': {
       if (ports.length === 0 && !net.always) return [];
       const fwd = ports.map((p) => `,hostfwd=${p.proto}::${p.host}-:${p.guest}`).join('');

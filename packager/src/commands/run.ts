@@ -33,6 +33,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Run QEMU inside this network namespace (for a TAP device that lives there). */
   netns?: string;
+  /** The NIC, over what the manifest or the image's lock says (API only). */
+  network?: NetBackend;
   /** Arguments after the manifest's. */
   args?: string[];
   /** `unipack.trace=syscalls`. */
@@ -121,6 +123,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
 
   const runDir = newRunDir(isImage && !imageLock ? dirname(target) : target);
   const phase = reporter.phase(`boot ${machine ?? 'microvm'}`);
+  const nic = opts.network ?? network;
   let vm: RunVmResult;
   try {
     vm = await bootImage({
@@ -135,7 +138,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
       inject: opts.inject ?? [],
       kernelArgs,
       ports,
-      ...(network ? { network } : {}),
+      ...(nic ? { network: nic } : {}),
       ...(opts.netns ? { netns: opts.netns } : {}),
       verbose: opts.verbose ?? false,
       logFile: join(runDir, 'kernel.log'),

@@ -1,6 +1,6 @@
 // The guest side of the networking tests (test/net/): an HTTP server (/ answers hello,
 // POST /upload answers the body's length and sha256, GET /download?bytes=N streams N bytes of
-// pattern.js), TCP echo on 7001, UDP echo on 7002, a WebSocket echo (the ws package) on the
+// pattern.js, GET /snmp answers /proc/net/snmp), TCP echo on 7001, UDP echo on 7002, a WebSocket echo (the ws package) on the
 // HTTP port. With PEER_NAME set it first acts as a client of the host: resolves the name with
 // glibc (dns.lookup) and c-ares (dns.resolve4) through the DNS server in /etc/resolv.conf,
 // fetches from the host's HTTP server and checks a download's hash, then prints one CLIENT line.
@@ -42,6 +42,7 @@ function serve(port) {
       req.on('end', () => res.end(JSON.stringify({ bytes, sha256: h.digest('hex') })));
       return;
     }
+    if (url.pathname === '/snmp') return res.end(require('node:fs').readFileSync('/proc/net/snmp'));
     if (url.pathname === '/download') {
       const total = Number(url.searchParams.get('bytes'));
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
