@@ -41,6 +41,10 @@ Options for run:
   --memory <MiB>         guest memory (default max(256, 1.5 × image + 128))
   --accel <name>         tcg, kvm or auto (default auto, which is tcg for now)
   --timeout <seconds>    stop the VM after this long
+  --inspect              start node with its inspector, forwarded to host port 9229, for
+                         Chrome DevTools (chrome://inspect) or VS Code to attach
+  --inspect-brk          the same, and wait for the debugger before the first line
+  --inspect-port <n>     the host port for the inspector (default 9229)
   --netns <name>         start QEMU inside this network namespace (ip netns exec), where the
                          manifest's tap device lives
   -v, --verbose          show the kernel log on stderr
@@ -82,6 +86,9 @@ const RUN_OPTIONS = {
   inject: { type: 'string', multiple: true },
   offline: { type: 'boolean' },
   netns: { type: 'string' },
+  inspect: { type: 'boolean' },
+  'inspect-brk': { type: 'boolean' },
+  'inspect-port': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -243,6 +250,8 @@ export async function cli(argv: string[]): Promise<number> {
       const timeout = positiveNumber('timeout', values.timeout);
       const machine = oneOf('machine', values.machine, ['microvm', 'q35'] as const);
       const accel = oneOf('accel', values.accel, ['tcg', 'kvm', 'auto'] as const);
+      const inspectPort = positiveNumber('inspect-port', values['inspect-port']);
+      if (inspectPort !== undefined && (!Number.isInteger(inspectPort) || inspectPort > 65535)) throw usage(`--inspect-port must be a port (1..65535); got ${values['inspect-port']}`);
       checkInject(values.inject);
       const { run } = await import('./commands/run.js');
       const { createReporter } = await import('./reporter.js');
@@ -261,6 +270,9 @@ export async function cli(argv: string[]): Promise<number> {
         inject: values.inject ?? [],
         offline: values.offline ?? false,
         ...(values.netns !== undefined ? { netns: values.netns } : {}),
+        ...(values.inspect || values['inspect-brk'] || values['inspect-port'] !== undefined
+          ? { inspect: { port: inspectPort ?? 9229, ...(values['inspect-brk'] ? { brk: true } : {}) } }
+          : {}),
         verbose: (values.verbose ?? false) || (values.trace ?? false),
         stdin: values.stdin ? 'inherit' : 'auto',
         killOnSignals: true,

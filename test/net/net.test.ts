@@ -42,7 +42,7 @@ function collector(): { stream: Writable; text: () => string } {
 }
 
 /** Boots the app in `dir` and waits for READY on its stdout. */
-async function boot(dir: string, extra: { netns?: string } = {}): Promise<Booted> {
+async function boot(dir: string, extra: { netns?: string; inspect?: { port: number } } = {}): Promise<Booted> {
   const out = collector();
   const err = collector();
   const stop = new AbortController();
@@ -190,11 +190,49 @@ describe(`over a TAP device in a network namespace (${machine})`, () => {
   });
 });
 
+function freePort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+  });
+}
+
+function runHost(cmd: string, args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const p = spawn(cmd, args);
+    let o = '';
+    let e = '';
+    p.stdout.on('data', (d) => (o += d));
+    p.stderr.on('data', (d) => (e += d));
+    p.on('close', (c) => (c === 0 ? resolve(o) : reject(new Error(`${cmd}: status ${c}\n${o}${e}`))));
+  });
+}
+
 describe(`over QEMU user networking with a port forward (${machine})`, () => {
+  test('run --inspect: a debugger on the host evaluates code in the app through the inspector protocol', async () => {
+    const [port, inspectPort] = [await freePort(), await freePort()];
+    const dir = mkdtempSync(join(tmpdir(), 'unipack-inspect-'));
+    cpSync(join(import.meta.dirname, '..', '..', 'examples', 'hello-http'), dir, { recursive: true, filter: (s) => !s.includes('.unipack') });
+    writeFileSync(join(dir, 'unipack.yaml'), `ports:\n  - "${port}:8080"\n`);
+    const app = await boot(dir, { inspect: { port: inspectPort } });
+    try {
+      const list = JSON.parse(await runHost('curl', ['-sS', '-m', '60', `http://127.0.0.1:${inspectPort}/json/list`])) as Array<{ webSocketDebuggerUrl: string; url: string }>;
+      expect(list[0]!.url).toBe('file:///app/server.js');
+      const client = `
+        const ws = new WebSocket(${JSON.stringify(list[0]!.webSocketDebuggerUrl)});
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: '[process.platform, 6 * 7, process.argv[1]].join(" ")' } }));
+        ws.onmessage = (e) => { const m = JSON.parse(e.data); if (m.id === 1) { console.log(m.result.result.value); ws.close(); } };
+        ws.onerror = (e) => { console.log('error', e.message); process.exit(1); };`;
+      expect((await runHost(process.execPath, ['--experimental-websocket', '-e', client])).trim()).toBe('linux 42 /app/server.js');
+      expect(await runHost('curl', ['-sS', '-m', '60', `http://127.0.0.1:${port}/`])).toBe('hello\n');
+    } finally {
+      app.stop.abort();
+      await app.done.catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   test('examples/hello-http answers curl and wrk on the host', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
-    });
+    const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'unipack-user-'));
     cpSync(join(import.meta.dirname, '..', '..', 'examples', 'hello-http'), dir, { recursive: true, filter: (s) => !s.includes('.unipack') });
     writeFileSync(join(dir, 'unipack.yaml'), `ports:\n  - "${port}:8080"\n`);

@@ -31,6 +31,9 @@ export interface RunOptions {
   timeoutMs?: number;
   /** More environment for the app. */
   env?: Record<string, string>;
+  /** Start node with its inspector on guest port 9229, forwarded from this host port (user
+   * networking; on a tap network connect to the guest's address). `brk` waits for the debugger. */
+  inspect?: { port: number; brk?: boolean };
   /** Run QEMU inside this network namespace (for a TAP device that lives there). */
   netns?: string;
   /** The NIC, over what the manifest or the image's lock says (API only). */
@@ -98,15 +101,21 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
     kernelArgs.unshift(...(imageLock.kernelArgs ?? []));
   }
   if (isImage) {
+    if (opts.inspect) {
+      throw new UnipackError(ErrorCode.USAGE, '--inspect needs the app directory: the inspector is switched on in the image it builds', {
+        hint: 'unipack run <app dir> --inspect',
+      });
+    }
     if ((opts.env && Object.keys(opts.env).length > 0) || (opts.args && opts.args.length > 0)) {
       throw new UnipackError(ErrorCode.USAGE, 'environment (-e) and arguments can only be given when building: the image holds them', {
         hint: 'unipack run <app dir> -e K=V -- args',
       });
     }
   } else {
+    const env = opts.inspect ? { ...opts.env, NODE_OPTIONS: inspectOptions(opts.env?.NODE_OPTIONS, opts.inspect) } : opts.env;
     built = await build({
       dir: target,
-      ...(opts.env ? { env: opts.env } : {}),
+      ...(env ? { env } : {}),
       ...(opts.args ? { args: opts.args } : {}),
       ...(opts.offline ? { offline: true } : {}),
       reporter,
@@ -115,6 +124,16 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
     image = built.image;
     ports = built.manifest.ports;
     network = manifestNet(built.manifest);
+    if (opts.inspect && network.mode === 'user') {
+      if (ports.some((p) => p.proto === 'tcp' && p.host === opts.inspect!.port)) {
+        throw new UnipackError(ErrorCode.USAGE, `--inspect: host port ${opts.inspect.port} is already forwarded to the app`, { hint: 'pick another with --inspect-port <n>' });
+      }
+      ports = [...ports, { host: opts.inspect.port, guest: INSPECT_PORT, proto: 'tcp' }];
+    }
+    if (opts.inspect) {
+      const where = network.mode === 'tap' ? `the guest's address, port ${INSPECT_PORT}` : `127.0.0.1:${opts.inspect.port}`;
+      notes.write(`unipack: node's inspector listens on ${where}${opts.inspect.brk ? ' and waits for a debugger' : ''}: open chrome://inspect (Configure… → add it) or attach VS Code ("type": "node", "request": "attach", "port": ${opts.inspect.port})\n`);
+    }
     machine ??= built.manifest.machine;
     memoryMiB ??= built.manifest.memoryMiB;
     trace ||= built.manifest.kernel.trace === 'syscalls';
@@ -192,6 +211,15 @@ function describe(vm: RunVmResult): string {
   if (vm.records.some((r) => r.event === 'oom')) return `out of memory, killed (exit ${vm.status})`;
   if (vm.signal !== undefined) return `killed by signal ${vm.signal} (exit ${vm.status})`;
   return `exit ${vm.status}`;
+}
+
+/** The inspector's port inside the guest. */
+export const INSPECT_PORT = 9229;
+
+/** NODE_OPTIONS with the inspector on all guest addresses (so the forward reaches it). */
+function inspectOptions(existing: string | undefined, o: { brk?: boolean }): string {
+  const flag = `--inspect${o.brk ? '-brk' : ''}=0.0.0.0:${INSPECT_PORT}`;
+  return existing ? `${existing} ${flag}` : flag;
 }
 
 /** A fresh `.unipack/runs/<id>/` in the app directory; only the newest runs are kept. */
