@@ -17,7 +17,7 @@ test('npm run bench -- --smoke works', async () => {
   const j = JSON.parse(readFileSync(join(root, 'test', 'bench', 'results', 'latest.json'), 'utf8'));
   expect(j.smoke).toBe(true);
   expect(j.errors).toEqual({});
-  expect(Object.keys(j.parts).sort()).toEqual(['boot', 'http', 'memory', 'node-e', 'size', 'syscalls']);
+  expect(Object.keys(j.parts).sort()).toEqual(['boot', 'build', 'http', 'memory', 'node-e', 'size', 'syscalls']);
   const boot = j.parts.boot.sides;
   for (const side of ['unikernel', 'linux']) {
     expect(boot[side].appFirstLineMs.median).toBeGreaterThan(0);
@@ -29,5 +29,7 @@ test('npm run bench -- --smoke works', async () => {
   for (const side of ['host', 'unikernel', 'linux']) expect(j.parts.http.apps['hello-http'][side].rps.median).toBeGreaterThan(0);
   expect(j.parts.syscalls.linux.getppid_ns).toBeGreaterThan(0);
   expect(j.parts.size.rawBytes).toBeGreaterThan(0);
+  expect(j.parts.build.coldMs.median).toBeGreaterThan(j.parts.build.warmMs.median);
+  expect(j.parts.build.npmCiMs.median).toBeGreaterThan(0);
   expect(j.table.length).toBeGreaterThan(8);
 });

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
 const smoke = process.argv.includes('--smoke');
-const ALL = ['size', 'syscalls', 'node-e', 'boot', 'memory', 'http'];
+const ALL = ['size', 'build', 'syscalls', 'node-e', 'boot', 'memory', 'http'];
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 for (const a of asked) if (!ALL.includes(a)) {
   console.error(`bench: unknown part ${a} (parts: ${ALL.join(', ')})`);
@@ -22,6 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 const runners = {
   size: async () => (await import('./size.mjs')).bench({ gzip: !smoke }),
+  build: async () => (await import('./build.mjs')).bench({ runs: smoke ? 1 : 3 }),
   syscalls: async () => (await import('./syscalls.mjs')).bench(smoke ? { n: 10_000, runs: 1 } : {}),
   'node-e': async () => (await import('./node-e.mjs')).bench({ runs: smoke ? 1 : 5 }),
   boot: async () => (await import('./boot.mjs')).bench(smoke ? { runs: 1, icountRuns: 1, gzip: false } : { runs: 5, icountRuns: 2 }),
@@ -104,6 +105,10 @@ function table(p) {
     const MiB = 1048576;
     add('size: image + kernel (Linux: bzImage + cpio)', 'MiB', p.size.unikernel.totalBytes / MiB, p.size.linux.totalBytes / MiB, p.size.rawBytes / MiB);
     if (p.size.linux.totalGzipBytes) add('size: vs Linux bzImage + cpio.gz (host column: raw files)', 'MiB', p.size.unikernel.totalBytes / MiB, p.size.linux.totalGzipBytes / MiB, p.size.rawBytes / MiB);
+  }
+  if (p.build) {
+    add('build express-app: cold (empty unipack cache; host column: npm ci --omit=dev)', 'ms', p.build.coldMs.median, undefined, p.build.npmCiMs.median);
+    add('build express-app: warm (host column: npm ci --omit=dev)', 'ms', p.build.warmMs.median, undefined, p.build.npmCiMs.median);
   }
   for (const r of rows) {
     r.ukOverLinux = r.unikernel !== undefined && r.linux ? r.unikernel / r.linux : undefined;

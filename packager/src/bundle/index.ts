@@ -26,7 +26,15 @@ export const APP_DIR = '/app';
 /** Never packed from the app directory (node_modules comes from the dependency walk). */
 export const ALWAYS_EXCLUDED = ['.git/', '/.gitignore', '/.dockerignore', '.hg/', '.svn/', '.unipack/', '/node_modules/', '.DS_Store', 'npm-debug.log*', '.npm/', '.nyc_output/', 'coverage/'];
 /** Never packed from a dependency. */
-export const DEP_EXCLUDED = ['/node_modules/', '.git/', '.cache/', '.DS_Store', '/build/Release/obj.target/', '/build/Release/.deps/', '/build/Release/obj/', '/build/Debug/obj.target/'];
+// In dependencies: VCS and cache directories, and node-gyp's byproducts (objects, static
+// libraries, the generated Makefiles and config.gypi). Only the built .node files are loaded;
+// the byproducts hold the build directory's path, so leaving them out also keeps images the
+// same bytes from any staging directory.
+export const DEP_EXCLUDED = [
+  '/node_modules/', '.git/', '.cache/', '.DS_Store',
+  '/build/Release/obj.target/', '/build/Release/.deps/', '/build/Release/obj/', '/build/Debug/obj.target/', '/build/Debug/.deps/',
+  '/build/Makefile', '/build/config.gypi', '/build/**/*.mk', '/build/**/*.Makefile', '/build/Release/*.a', '/build/Debug/*.a',
+];
 /** Left out with files.tests: false, from the app and its dependencies. */
 export const TEST_PATTERNS = ['test/', 'tests/', '__tests__/', '__mocks__/', '*.test.*', '*.spec.*'];
 
