@@ -138,6 +138,15 @@ function walk(root, rel, visit) {
   }
 }
 
+/** init.c's ip=/mask=/gw= lines for boot.json's { address: 'a.b.c.d/len', gateway }. */
+function staticNet(net) {
+  const [ip, len] = net.address.split('/');
+  const bits = Number(len ?? 24);
+  const m = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const mask = [24, 16, 8, 0].map((s) => (m >>> s) & 255).join('.');
+  return [`ip=${ip}`, `mask=${mask}`, ...(net.gateway ? [`gw=${net.gateway}`] : [])];
+}
+
 /** /etc/linux-microvm.conf for init.c, from the image's /.unipack/boot.json. */
 function initConf(boot) {
   const lines = [
@@ -149,6 +158,8 @@ function initConf(boot) {
     // The image's boot.json: absent or dhcp/static → configure eth0 (QEMU user networking's
     // fixed 10.0.2.15/24 via 10.0.2.2, what its DHCP would hand out); none → no NIC, no modules.
     ...(boot.net?.mode === 'none' ? ['net=none'] : []),
+    // A static address (a TAP network): the same one our kernel configures from boot.json.
+    ...(boot.net?.mode === 'static' ? staticNet(boot.net) : []),
   ];
   for (const l of lines) if (l.includes('\n')) throw new Error(`linux-microvm: a newline in boot.json cannot go to init: ${JSON.stringify(l)}`);
   return `${lines.join('\n')}\n`;

@@ -26,7 +26,7 @@ test('npm run bench -- --smoke works', async () => {
   }
   expect(j.parts['node-e'].ms.linux.median).toBeGreaterThan(0);
   expect(j.parts.memory.sides.unikernel.floorMiB).toBeGreaterThan(0);
-  for (const side of ['host', 'unikernel', 'linux']) expect(j.parts.http.apps['hello-http'][side].rps.median).toBeGreaterThan(0);
+  for (const net of ['tap', 'user']) for (const side of ['host', 'unikernel', 'linux']) expect(j.parts.http.apps[net]['hello-http'][side].rps.median).toBeGreaterThan(0);
   expect(j.parts.syscalls.linux.getppid_ns).toBeGreaterThan(0);
   expect(j.parts.size.rawBytes).toBeGreaterThan(0);
   expect(j.parts.build.coldMs.median).toBeGreaterThan(j.parts.build.warmMs.median);

@@ -3,7 +3,7 @@
 // `node -e 0` image with buildRootfs() (the same node binary and libraries). The Linux microVM
 // gets its initramfs from the same tar (scripts/linux-microvm/build.mjs). Built once per
 // harness run into a temporary directory.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +25,23 @@ export function httpApps() {
   return ['hello-http', 'express-app'].filter((a) => existsSync(join(root, 'examples', a, 'package.json')));
 }
 
-/** { image, size, runtime } for examples/<app>. */
-export function appImage(app) {
-  return once(`app:${app}`, async () => {
+/** The static plan of the TAP figures: the host side of the tap and the guest (both VMs). */
+export const TAP_NET = { tap: 'tap0', host: '10.77.0.1', guest: '10.77.0.2' };
+
+/** { image, size, runtime } for examples/<app>; with tap, a copy whose manifest puts it on
+ * TAP_NET with a static address (boot.json, which both our kernel and the Linux init read). */
+export function appImage(app, { tap = false } = {}) {
+  return once(`app:${app}:${tap}`, async () => {
     mkdirSync(dir, { recursive: true });
-    const out = join(dir, `${app}.tar`);
-    const r = await build({ dir: join(root, 'examples', app), out, offline: true, reporter: createReporter({ quiet: true }) });
+    const out = join(dir, `${app}${tap ? '-tap' : ''}.tar`);
+    let src = join(root, 'examples', app);
+    if (tap) {
+      const copy = join(dir, `${app}-tap-src`);
+      cpSync(src, copy, { recursive: true, filter: (s) => !s.includes('node_modules') && !s.includes('.unipack') });
+      writeFileSync(join(copy, 'unipack.yaml'), `network: { mode: tap, tap: ${TAP_NET.tap}, address: ${TAP_NET.guest}/24, gateway: ${TAP_NET.host} }\n`);
+      src = copy;
+    }
+    const r = await build({ dir: src, out, offline: true, reporter: createReporter({ quiet: true }) });
     return { image: r.image, size: r.size, runtime: r.runtime, libraries: r.libraries };
   });
 }

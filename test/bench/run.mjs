@@ -89,11 +89,13 @@ function table(p) {
     add(`memory: QEMU host RSS after 1000 requests at -m ${p.memory.defaultMemoryMiB}`, 'MiB', s.unikernel.qemuRssMiBAtDefault, s.linux.qemuRssMiBAtDefault);
   }
   if (p.http) {
-    for (const [app, r] of Object.entries(p.http.apps)) {
-      add(`http ${app}: req/s (wrk -t1 -c32)`, 'req/s', r.unikernel.rps?.median, r.linux.rps?.median, r.host.rps?.median, 'higher');
-      add(`http ${app}: p50 latency`, 'ms', r.unikernel.p50Ms?.median, r.linux.p50Ms?.median, r.host.p50Ms?.median);
-      add(`http ${app}: p99 latency`, 'ms', r.unikernel.p99Ms?.median, r.linux.p99Ms?.median, r.host.p99Ms?.median);
-      add(`http ${app}: steady-state host RSS (QEMU / node)`, 'MiB', r.unikernel.rssMiB, r.linux.rssMiB, r.host.rssMiB);
+    for (const [net, apps] of Object.entries(p.http.apps)) {
+      for (const [app, r] of Object.entries(apps)) {
+        add(`http ${app} (${net}): req/s (wrk -t1 -c32)`, 'req/s', r.unikernel.rps?.median, r.linux.rps?.median, r.host.rps?.median, 'higher');
+        add(`http ${app} (${net}): p50 latency`, 'ms', r.unikernel.p50Ms?.median, r.linux.p50Ms?.median, r.host.p50Ms?.median);
+        add(`http ${app} (${net}): p99 latency`, 'ms', r.unikernel.p99Ms?.median, r.linux.p99Ms?.median, r.host.p99Ms?.median);
+        add(`http ${app} (${net}): steady-state host RSS (QEMU / node)`, 'MiB', r.unikernel.rssMiB, r.linux.rssMiB, r.host.rssMiB);
+      }
     }
   }
   if (p.syscalls) {

@@ -32,14 +32,14 @@ let tscKhz;
  * QEMU arguments for one side. kind 'unikernel': { image }; kind 'linux': { vmlinuz, initramfs }.
  * memoryMiB defaults to what `unipack run` picks for the image (both sides get the same).
  */
-export function vmArgs({ kind, image, vmlinuz, initramfs, memoryMiB, hostPort, guestPort = 8080, icount, linuxCmdlineEdit = (c) => c }) {
+export function vmArgs({ kind, image, vmlinuz, initramfs, memoryMiB, hostPort, guestPort = 8080, icount, tap, linuxCmdlineEdit = (c) => c }) {
   const ports = hostPort ? [{ host: hostPort, guest: guestPort, proto: 'tcp' }] : [];
   const base = {
     machine: 'microvm',
     accel: 'tcg',
     memoryMiB,
     ...(icount ? { icount } : {}),
-    extraArgs: netArgs('microvm', ports),
+    extraArgs: tap ? netArgs('microvm', [], { mode: 'tap', tap: tap.tap }) : netArgs('microvm', ports),
   };
   if (kind === 'unikernel') {
     return qemuArgs({ ...base, kernel: defaultKernelPath(), initrd: image, cmdline: kernelCmdline({ stdinMode: 'null' }) || undefined });
@@ -76,7 +76,9 @@ export function linuxMemory(memoryMiB, { initramfs }) {
 export function startVm(opts) {
   const args = vmArgs(opts);
   const t0 = performance.now();
-  const proc = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+  // On a TAP network QEMU runs in the namespace that holds the tap (ip execs it: same pid).
+  const [cmd, argv] = opts.tap ? ['ip', ['netns', 'exec', opts.tap.netns, 'qemu-system-x86_64', ...args]] : ['qemu-system-x86_64', args];
+  const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
   const lines = [];
   const waiters = [];
   const stderr = [];
