@@ -221,8 +221,13 @@ void sched_tick(void)
 	if (cpu->current == cpu->idle) {
 		if (rq_head)
 			cpu->need_resched = 1;
-	} else if (slice_left && --slice_left == 0 && rq_head) {
-		cpu->need_resched = 1;
+	} else {
+		/* A spent slice stays spent until the next switch: a thread that never blocks (an
+		 * event loop polling with timeout 0) must still give way to one that wakes later. */
+		if (slice_left)
+			slice_left--;
+		if (slice_left == 0 && rq_head)
+			cpu->need_resched = 1;
 	}
 	spin_unlock(&sched_lock);
 }
