@@ -2,7 +2,7 @@
  * kernel stack, save the app's registers as a struct trap_frame (the same
  * layout interrupts save, so signals and clone see one format), run
  * syscall_handle(frame) with interrupts on, and return with sysretq when the
- * frame allows it, else through iretq (trap_return). */
+ * frame allows it (rcx = rip, r11 = rflags, rip canonical), else through iretq (trap_return). */
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/frame.h"
 
@@ -28,8 +28,17 @@ syscall_entry:
         sti
         call    syscall_handle
         cli
-        /* sysret needs rip canonical (a non-canonical rcx would fault in ring 0). */
+        /* sysret loads rip from rcx and rflags from r11, so it can only return to a frame
+         * whose rcx and r11 still hold those (what the syscall instruction left). A frame the
+         * call rewrote — rt_sigreturn back into code a signal interrupted mid-computation, a
+         * restarted call — must get every register back: iretq (as Linux checks too). */
         movq    17*8(%rsp), %rcx        /* frame rip */
+        cmpq    12*8(%rsp), %rcx        /* frame rcx */
+        jne     1f
+        movq    19*8(%rsp), %r11        /* frame rflags */
+        cmpq    4*8(%rsp), %r11         /* frame r11 */
+        jne     1f
+        /* sysret needs rip canonical (a non-canonical rcx would fault in ring 0). */
         movq    %rcx, %r11
         sarq    $47, %r11
         jnz     1f
