@@ -1329,8 +1329,9 @@ relookup:;
 	}
 	if (pcb->state == TCP_TIME_WAIT) {
 		if (time_wait_reusable(pcb, &sg)) {
-			pcb->detached = true;
-			pcb->user = NULL;
+			/* The old incarnation ends: freed if its socket is gone, else left CLOSED (and
+			 * unhashed) for the socket that still holds it. Freeing it under an open socket
+			 * would let a peer's SYN leave the socket pointing at freed memory. */
 			set_closed(pcb);
 			goto relookup;
 		}
