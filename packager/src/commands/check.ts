@@ -97,8 +97,8 @@ export function scanSource(text: string): { childProcess?: Hit & { calls: string
   return out;
 }
 
-/** Source files of a package directory (no nested node_modules, tests, examples, bins). */
-function packageSources(dir: string): string[] {
+/** Files under `dir` whose name `want` accepts, in sorted order, not entering directories `skip` names. */
+function findFiles(dir: string, skip: (name: string) => boolean, want: (name: string, size: number) => boolean): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     let names: string[];
@@ -112,34 +112,22 @@ function packageSources(dir: string): string[] {
       const st = statSync(p, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isDirectory()) {
-        if (!SKIP_DIRS.has(n)) walk(p);
-      } else if (SOURCE_EXT.test(n) && st.size <= MAX_SOURCE_BYTES) out.push(p);
+        if (!skip(n)) walk(p);
+      } else if (want(n, st.size)) out.push(p);
     }
   };
   walk(dir);
   return out;
 }
 
+/** Source files of a package directory (no nested node_modules, tests, examples, bins). */
+function packageSources(dir: string): string[] {
+  return findFiles(dir, (n) => SKIP_DIRS.has(n), (n, size) => SOURCE_EXT.test(n) && size <= MAX_SOURCE_BYTES);
+}
+
+/** Built addons of a package (node-gyp's object directories left out). */
 function addonFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(d, n);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) {
-        if (n !== 'node_modules' && n !== 'obj.target' && n !== '.deps') walk(p);
-      } else if (n.endsWith('.node')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
+  return findFiles(dir, (n) => n === 'node_modules' || n === 'obj.target' || n === '.deps', (n) => n.endsWith('.node')).sort();
 }
 
 /** Prebuilt binaries the bundle leaves out: prebuilds/<other platform>/, musl, other abi<N> tags. */

@@ -122,6 +122,17 @@ static uint8_t *pattern(size_t n)
 }
 
 /* Moves n bytes from c to s with the app reading rd bytes per turn; returns bytes that arrived intact. */
+/* Reads up to rd bytes from p into dst + *got through tmp; returns what tcp_recv returned. */
+static long pull(struct tcp_pcb *p, uint8_t *tmp, size_t rd, uint8_t *dst, size_t *got)
+{
+	long r = tcp_recv(p, tmp, rd, false);
+	if (r > 0) {
+		memcpy(dst + *got, tmp, (size_t)r);
+		*got += (size_t)r;
+	}
+	return r;
+}
+
 static size_t transfer(struct tcp_pcb *c, struct tcp_pcb *s, size_t n, size_t rd, int max_rounds)
 {
 	uint8_t *src = pattern(n), *dst = malloc(n), *tmp = malloc(rd);
@@ -133,11 +144,7 @@ static size_t transfer(struct tcp_pcb *c, struct tcp_pcb *s, size_t n, size_t rd
 				sent += (size_t)r;
 		}
 		deliver();
-		long r = tcp_recv(s, tmp, rd, false);
-		if (r > 0) {
-			memcpy(dst + got, tmp, (size_t)r);
-			got += (size_t)r;
-		}
+		long r = pull(s, tmp, rd, dst, &got);
 		deliver();
 		if (!qn)
 			tick(r > 0 ? 1 : 50);
@@ -550,7 +557,7 @@ static void test_echo_bidirectional(void)
 	struct tcp_pcb *c = connect_pair(l, &s, 212992);
 	const size_t n = 1 << 20;
 	uint8_t *src = pattern(n), *dst = malloc(n), *tmp = malloc(65536);
-	size_t sent = 0, got = 0, echo_pending = 0;
+	size_t sent = 0, got = 0;
 	uint8_t *echo = malloc(n);
 	size_t echo_in = 0, echo_out = 0;
 	int rounds = 0;
@@ -570,16 +577,11 @@ static void test_echo_bidirectional(void)
 				echo_out += (size_t)r;
 		}
 		deliver();
-		r = tcp_recv(c, tmp, 65536, false);
-		if (r > 0) {
-			memcpy(dst + got, tmp, (size_t)r);
-			got += (size_t)r;
-		}
+		r = pull(c, tmp, 65536, dst, &got);
 		deliver();
 		if (!qn)
 			tick(r > 0 ? 1 : 50);
 	}
-	(void)echo_pending;
 	CHECK_EQ_INT("bidirectional echo 1 MiB", got, n);
 	CHECK("echo intact", got == n && !memcmp(src, dst, n), "mismatch");
 	if (got != n)
@@ -646,6 +648,42 @@ static void test_churn_time_wait(void)
 	drop_all();
 }
 
+/* The server shuts down first but keeps its socket: its pcb sits in TIME_WAIT, still owned. A
+ * client SYN reusing the pair (newer timestamp) opens a new connection; the old pcb must end
+ * CLOSED, not freed under its socket (ASan would see the use below). */
+static void test_time_wait_reuse_keeps_owned_pcb(void)
+{
+	struct tcp_pcb *l = listener(90, 8), *s;
+	struct tcp_pcb *c = connect_pair(l, &s, 65536);
+	uint16_t port = c->lport;
+	tcp_shutdown(s, 1);
+	deliver();
+	tcp_close(c);
+	deliver();
+	CHECK_EQ_INT("owned server pcb in TIME_WAIT", s->state, TCP_TIME_WAIT);
+	tick(1000);
+	struct tcp_pcb *c2 = tcp_pcb_new(65536, 65536), *s2;
+	c2->user = (void *)4;
+	c2->reuseaddr = true;
+	CHECK_EQ_INT("rebind the old client port", tcp_bind(c2, A, port), 0);
+	tcp_connect(c2, B, 90);
+	deliver();
+	s2 = tcp_accept(l);
+	CHECK("the reused pair is accepted", s2 != NULL && c2->state == TCP_ESTABLISHED, "state %d", c2->state);
+	CHECK_EQ_INT("the old pcb is closed, still there for its socket", s->state, TCP_CLOSE);
+	tcp_close(s);
+	if (s2) {
+		s2->user = (void *)5;
+		tcp_abort(s2);
+		tcp_close(s2);
+	}
+	tcp_abort(c2);
+	tcp_close(c2);
+	tcp_close(l);
+	tick(TCP_TIMEWAIT_MS + 1);
+	drop_all();
+}
+
 int main(void)
 {
 	test_echo_bidirectional();
@@ -659,5 +697,6 @@ int main(void)
 	test_window_rules();
 	test_close_with_unread_data();
 	test_churn_time_wait();
+	test_time_wait_reuse_keeps_owned_pcb();
 	return check_done();
 }
