@@ -12,7 +12,7 @@
 static volatile int got_reply;
 static uint8_t reply_mac[6];
 
-static void on_frame(struct netdev *d, const void *frame, size_t len)
+static void on_frame(struct netdev *d, const void *frame, size_t len, bool csum_ok)
 {
 	const uint8_t *f = frame;
 	/* Ethertype ARP, opcode 2 (reply), sender 10.0.2.2. */
@@ -30,7 +30,7 @@ int netcheck_run(void)
 		krecord("netcheck result=no-device");
 		return 1;
 	}
-	void (*saved)(struct netdev *, const void *, size_t) = d->rx_handler;
+	void (*saved)(struct netdev *, const void *, size_t, bool) = d->rx_handler;
 	d->rx_handler = on_frame;
 	uint8_t f[42];
 	memset(f, 0xff, 6);
@@ -44,7 +44,7 @@ int netcheck_run(void)
 	f[38] = 10, f[39] = 0, f[40] = 2, f[41] = 2;
 	uint64_t deadline = time_monotonic_ns() + 2000000000ULL;
 	for (int tries = 0; tries < 4 && !got_reply; tries++) {
-		d->xmit(d, f, sizeof(f));
+		d->xmit(d, f, sizeof(f), NULL);
 		uint64_t until = time_monotonic_ns() + 300000000ULL;
 		while (!got_reply && time_monotonic_ns() < until && time_monotonic_ns() < deadline) {
 			uint64_t fl = irq_save();

@@ -50,7 +50,12 @@ static int xmit_frame(struct netif *nif, const uint8_t *dst, uint16_t type, stru
 	memcpy(h + 6, nif->hwaddr, 6);
 	wr16(h + 12, type);
 	struct netdev *d = dev_of(nif);
-	int r = d->xmit(d, p->data, p->len);
+	struct netdev_tx_csum csum;
+	if (p->csum_start) {
+		csum.start = (uint16_t)(p->csum_start - p->data);
+		csum.offset = p->csum_offset;
+	}
+	int r = d->xmit(d, p->data, p->len, p->csum_start ? &csum : NULL);
 	if (r == 0) {
 		nif->stats.tx_packets++;
 		nif->stats.tx_bytes += p->len;
@@ -64,7 +69,7 @@ static int xmit_frame(struct netif *nif, const uint8_t *dst, uint16_t type, stru
 int ether_send_raw(struct netif *nif, const void *frame, uint32_t len)
 {
 	struct netdev *d = dev_of(nif);
-	return d->xmit(d, frame, len);
+	return d->xmit(d, frame, len, NULL);
 }
 
 static void arp_send(struct netif *nif, uint16_t op, const uint8_t *tha, uint32_t tip, const uint8_t *dst)
@@ -228,7 +233,7 @@ static void arp_input(struct netif *nif, const uint8_t *a, uint32_t len)
 		arp_send(nif, 2, a + 8, sip, a + 8);
 }
 
-static void ether_rx(struct netdev *d, const void *frame, size_t len)
+static void ether_rx(struct netdev *d, const void *frame, size_t len, bool csum_ok)
 {
 	struct netif *nif = d->stack_priv;
 	const uint8_t *f = frame;
@@ -263,6 +268,7 @@ static void ether_rx(struct netdev *d, const void *frame, size_t len)
 	}
 	memcpy(pkt_put(p, (uint32_t)len - ETH_HLEN), f + ETH_HLEN, len - ETH_HLEN);
 	p->ifindex = nif->index;
+	p->csum_ok = csum_ok;
 	uint64_t fl = net_lock();
 	ipv4_input(nif, p);
 	net_unlock(fl);
@@ -279,6 +285,7 @@ void ether_init(void)
 		nif->flags = IFF_UP | IFF_BROADCAST | IFF_MULTICAST | (d->link_up ? IFF_RUNNING | IFF_LOWER_UP : 0);
 		nif->type = ARPHRD_ETHER;
 		nif->mtu = d->mtu;
+		nif->offload = (d->features & NETDEV_TX_CSUM) ? NETIF_CSUM_TX_TCP : 0;
 		memcpy(nif->hwaddr, d->mac, 6);
 		nif->output = ether_output;
 		nif->priv = d;

@@ -6,6 +6,7 @@
 #include "net/netif.h"
 #include "net/pkt.h"
 #include "net/inet.h"
+#include "net/l4csum.h"
 #include "lib/string.h"
 #include "lib/errno.h"
 
@@ -85,7 +86,16 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 		return -EMSGSIZE;
 	}
 	uint16_t id = ip_id++;
-	if (p->len + IP_HLEN <= n->mtu) {
+	bool fits = p->len + IP_HLEN <= n->mtu;
+	if (p->csum_start) {
+		if (n->offload & NETIF_CSUM_TRUSTED) {
+			p->csum_ok = true;
+			p->csum_start = NULL;
+		} else if (!(n->offload & NETIF_CSUM_TX_TCP) || proto != IPPROTO_TCP || !fits) {
+			l4csum_finish(p, proto);
+		}
+	}
+	if (fits) {
 		uint8_t *h = pkt_push(p, IP_HLEN);
 		build_header(h, p->len, id, df ? IP_DF : 0, ttl, tos, proto, src, dst);
 		return n->output(n, p, nh);

@@ -139,6 +139,7 @@ void loopback_init(void)
 	lo_if.flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP;
 	lo_if.type = ARPHRD_LOOPBACK;
 	lo_if.mtu = 65536;
+	lo_if.offload = NETIF_CSUM_TRUSTED;
 	lo_if.addr = INADDR_LOOPBACK;
 	lo_if.prefixlen = 8;
 	lo_if.output = lo_output;

@@ -17,6 +17,10 @@ struct pkt;
 #define IFF_MULTICAST   0x1000
 #define IFF_LOWER_UP    0x10000
 
+/* netif->offload: who takes care of TCP/UDP checksums (net/l4csum.h). */
+#define NETIF_CSUM_TRUSTED 0x1   /* nobody: lo's packets never leave memory */
+#define NETIF_CSUM_TX_TCP  0x2   /* the device finishes partial TCP checksums */
+
 #define ARPHRD_ETHER    1
 #define ARPHRD_LOOPBACK 772
 
@@ -31,6 +35,7 @@ struct netif {
 	uint32_t flags;             /* IFF_* */
 	uint16_t type;              /* ARPHRD_* */
 	uint32_t mtu;
+	uint32_t offload;           /* NETIF_CSUM_* */
 	uint8_t hwaddr[6];
 	uint32_t addr;              /* IPv4, host order; 0 = none yet */
 	uint8_t prefixlen;

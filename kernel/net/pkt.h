@@ -6,6 +6,7 @@
 #define NET_PKT_H
 #include <stdint.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include "mm/kmalloc.h"
 
 #define PKT_HEADROOM 128   /* Ethernet + IPv4 (with options) + TCP (with options) */
@@ -21,6 +22,13 @@ struct pkt {
 	uint16_t sport, dport;  /* host order */
 	int ifindex;            /* interface it arrived on */
 	uint8_t *nh;            /* received: the IP header (for ICMP quotes) */
+	/* Sent: the TCP/UDP header whose checksum is still to be finished, and
+	 * where in it the field is (which holds the pseudo-header sum until
+	 * then). ipv4_output finishes it, or leaves it to a device that can. */
+	uint8_t *csum_start;
+	uint16_t csum_offset;
+	/* Received: the L4 checksum needs no check (lo, or the device checked it). */
+	bool csum_ok;
 	uint8_t buf[];
 };
 
@@ -39,6 +47,9 @@ static inline struct pkt *pkt_alloc(uint32_t payload)
 	p->sport = p->dport = 0;
 	p->ifindex = 0;
 	p->nh = NULL;
+	p->csum_start = NULL;
+	p->csum_offset = 0;
+	p->csum_ok = false;
 	return p;
 }
 

@@ -7,6 +7,7 @@
 #include "net/ipv4.h"
 #include "net/pkt.h"
 #include "net/inet.h"
+#include "net/l4csum.h"
 #include "core/random.h"
 #include "mm/kmalloc.h"
 #include "lib/string.h"
@@ -389,8 +390,7 @@ static void xmit(struct tcp_pcb *pcb, uint32_t seq, uint32_t len, uint8_t flags)
 	wr16(h + 16, 0);
 	wr16(h + 18, 0);
 	memcpy(h + TCP_HLEN, opts, olen);
-	uint32_t sum = csum_pseudo(pcb->laddr, pcb->raddr, IPPROTO_TCP, p->len);
-	wr16(h + 16, csum_fold(csum_add(sum, h, p->len)));
+	l4csum_partial(p, h, 16, csum_pseudo(pcb->laddr, pcb->raddr, IPPROTO_TCP, p->len));
 	if (flags & TCP_ACK) {
 		uint32_t scaled = (flags & TCP_SYN) ? win : (win << pcb->rcv_wscale);
 		if (SEQ_GT(pcb->rcv_nxt + scaled, pcb->rcv_adv) || pcb->rcv_adv == 0)
@@ -421,8 +421,7 @@ static void send_reset(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dpor
 	wr32(h + 8, with_ack ? ack : 0);
 	h[12] = 5 << 4;
 	h[13] = TCP_RST | (with_ack ? TCP_ACK : 0);
-	uint32_t sum = csum_pseudo(src, dst, IPPROTO_TCP, TCP_HLEN);
-	wr16(h + 16, csum_fold(csum_add(sum, h, TCP_HLEN)));
+	l4csum_partial(p, h, 16, csum_pseudo(src, dst, IPPROTO_TCP, TCP_HLEN));
 	tcp_stats.OutSegs++;
 	tcp_stats.OutRsts++;
 	ipv4_output(p, src, dst, IPPROTO_TCP, IP_DEFAULT_TTL, 0, 1);
@@ -1279,7 +1278,7 @@ void tcp_input(struct pkt *p, uint32_t src, uint32_t dst)
 	uint32_t doff = (uint32_t)(h[12] >> 4) * 4;
 	if (doff < TCP_HLEN || doff > p->len)
 		goto bad;
-	if (csum_fold(csum_add(csum_pseudo(src, dst, IPPROTO_TCP, p->len), h, p->len)) != 0) {
+	if (!p->csum_ok && csum_fold(csum_add(csum_pseudo(src, dst, IPPROTO_TCP, p->len), h, p->len)) != 0) {
 		tcp_stats.InCsumErrors++;
 		goto bad;
 	}

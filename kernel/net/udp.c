@@ -7,6 +7,7 @@
 #include "net/netif.h"
 #include "net/pkt.h"
 #include "net/inet.h"
+#include "net/l4csum.h"
 #include "core/random.h"
 #include "mm/kmalloc.h"
 #include "lib/string.h"
@@ -95,8 +96,7 @@ long udp_send(struct udp_pcb *u, const void *data, size_t len, uint32_t dst, uin
 	wr16(h + 4, (uint16_t)(UDP_HLEN + len));
 	wr16(h + 6, 0);
 	memcpy(h + UDP_HLEN, data, len);
-	uint16_t c = csum_fold(csum_add(csum_pseudo(src, dst, IPPROTO_UDP, p->len), h, p->len));
-	wr16(h + 6, c ? c : 0xffff);
+	l4csum_partial(p, h, 6, csum_pseudo(src, dst, IPPROTO_UDP, p->len));
 	udp_stats.OutDatagrams++;
 	int err = ipv4_output(p, src, dst, IPPROTO_UDP, u->ttl, u->tos, 0);
 	return err ? err : (long)len;
@@ -164,7 +164,7 @@ void udp_input(struct pkt *p, uint32_t src, uint32_t dst, struct netif *nif)
 	if (ulen < UDP_HLEN || ulen > p->len)
 		goto bad;
 	p->len = ulen;
-	if (rd16(h + 6) && csum_fold(csum_add(csum_pseudo(src, dst, IPPROTO_UDP, ulen), h, ulen)) != 0) {
+	if (rd16(h + 6) && !p->csum_ok && csum_fold(csum_add(csum_pseudo(src, dst, IPPROTO_UDP, ulen), h, ulen)) != 0) {
 		udp_stats.InCsumErrors++;
 		goto bad;
 	}

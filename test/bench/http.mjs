@@ -65,7 +65,7 @@ async function first200(vm, target, timeoutMs = 60_000) {
 }
 
 /** A network namespace with TAP_NET's tap for the TAP figures; removed at exit. */
-function tapNamespace() {
+export function tapNamespace() {
   const ns = `unipack-bench-${process.pid}`;
   const ip = (...a) => execFileSync('ip', a, { stdio: ['ignore', 'ignore', 'pipe'] });
   ip('netns', 'add', ns);

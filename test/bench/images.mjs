@@ -28,13 +28,19 @@ export function httpApps() {
 /** The static plan of the TAP figures: the host side of the tap and the guest (both VMs). */
 export const TAP_NET = { tap: 'tap0', host: '10.77.0.1', guest: '10.77.0.2' };
 
-/** { image, size, runtime } for examples/<app>; with tap, a copy whose manifest puts it on
+/** An app's sources: examples/<app>, or the benchmark's own apps in test/bench/apps/<app>. */
+export function appSource(app) {
+  const example = join(root, 'examples', app);
+  return existsSync(example) ? example : join(root, 'test', 'bench', 'apps', app);
+}
+
+/** { image, size, runtime } for an app (appSource); with tap, a copy whose manifest puts it on
  * TAP_NET with a static address (boot.json, which both our kernel and the Linux init read). */
 export function appImage(app, { tap = false } = {}) {
   return once(`app:${app}:${tap}`, async () => {
     mkdirSync(dir, { recursive: true });
     const out = join(dir, `${app}${tap ? '-tap' : ''}.tar`);
-    let src = join(root, 'examples', app);
+    let src = appSource(app);
     if (tap) {
       const copy = join(dir, `${app}-tap-src`);
       cpSync(src, copy, { recursive: true, filter: (s) => !s.includes('node_modules') && !s.includes('.unipack') });

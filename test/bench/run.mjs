@@ -1,7 +1,7 @@
 // Runs the benchmark parts (all, or those named) and writes test/bench/results/latest.json (not
 // committed): every figure as median/min/max with the accelerator it used, and a table of
 // unikernel ratios against the Linux microVM and host node measured in the same invocation.
-// Usage: node test/bench/run.mjs [--smoke] [boot|node-e|memory|http|syscalls|size ...]
+// Usage: node test/bench/run.mjs [--smoke] [boot|node-e|memory|http|bulk|syscalls|size|build ...]
 //   (`npm run bench`; needs `npm run build`). --smoke: one iteration, tiny durations.
 // Benchmarks never fail on a number; they fail only when the harness itself breaks.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
 const smoke = process.argv.includes('--smoke');
-const ALL = ['size', 'build', 'syscalls', 'node-e', 'boot', 'memory', 'http'];
+const ALL = ['size', 'build', 'syscalls', 'node-e', 'boot', 'memory', 'http', 'bulk'];
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 for (const a of asked) if (!ALL.includes(a)) {
   console.error(`bench: unknown part ${a} (parts: ${ALL.join(', ')})`);
@@ -28,6 +28,7 @@ const runners = {
   boot: async () => (await import('./boot.mjs')).bench(smoke ? { runs: 1, icountRuns: 1, gzip: false } : { runs: 5, icountRuns: 2 }),
   memory: async () => (await import('./memory.mjs')).bench(smoke ? { resolution: 256, gzip: false } : { resolution: 8 }),
   http: async () => (await import('./http.mjs')).bench(smoke ? { runs: 1, duration: 1, warmup: 0 } : { runs: 5, duration: 10, warmup: 30 }),
+  bulk: async () => (await import('./bulk.mjs')).bench(smoke ? { runs: 1, mb: 5 } : { runs: 3, mb: 100 }),
 };
 
 const qemu = execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }).split('\n')[0];
@@ -97,6 +98,11 @@ function table(p) {
         add(`http ${app} (${net}): steady-state host RSS (QEMU / node)`, 'MiB', r.unikernel.rssMiB, r.linux.rssMiB, r.host.rssMiB);
       }
     }
+  }
+  if (p.bulk) {
+    const b = p.bulk;
+    add(`bulk ${b.bytes / 1e6} MB into the app over TAP (host: loopback)`, 'MB/s', b.unikernel?.up?.median, b.linux?.up?.median, b.host?.up?.median, 'higher');
+    add(`bulk ${b.bytes / 1e6} MB out of the app over TAP (host: loopback)`, 'MB/s', b.unikernel?.down?.median, b.linux?.down?.median, b.host?.down?.median, 'higher');
   }
   if (p.syscalls) {
     const s = p.syscalls;

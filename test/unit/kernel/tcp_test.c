@@ -11,6 +11,7 @@
 #include "net/ipv4.h"
 #include "net/pkt.h"
 #include "net/inet.h"
+#include "net/l4csum.h"
 #include "lib/errno.h"
 
 /* --- the environment tcp.c expects --- */
@@ -46,6 +47,12 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 	uint32_t doff = (uint32_t)(p->data[12] >> 4) * 4;
 	bool data = p->len > doff;
 	sent_count++;
+	/* As an interface without checksum offload would: tcp_input checks it. */
+	if (!p->csum_start) {
+		fprintf(stderr, "tcp sent a segment without a partial checksum\n");
+		abort();
+	}
+	l4csum_finish(p, proto);
 	if (data && rd32(p->data + 4) == drop_seq) {
 		drop_seq = 0xffffffff;
 		pkt_free(p);
