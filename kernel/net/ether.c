@@ -50,12 +50,13 @@ static int xmit_frame(struct netif *nif, const uint8_t *dst, uint16_t type, stru
 	memcpy(h + 6, nif->hwaddr, 6);
 	wr16(h + 12, type);
 	struct netdev *d = dev_of(nif);
-	struct netdev_tx_csum csum;
+	struct netdev_tx_offload o;
 	if (p->csum_start) {
-		csum.start = (uint16_t)(p->csum_start - p->data);
-		csum.offset = p->csum_offset;
+		o.csum_start = (uint16_t)(p->csum_start - p->data);
+		o.csum_offset = p->csum_offset;
+		o.gso_size = p->gso_size;
 	}
-	int r = d->xmit(d, p->data, p->len, p->csum_start ? &csum : NULL);
+	int r = d->xmit(d, p->data, p->len, p->csum_start ? &o : NULL);
 	if (r == 0) {
 		nif->stats.tx_packets++;
 		nif->stats.tx_bytes += p->len;
@@ -285,7 +286,8 @@ void ether_init(void)
 		nif->flags = IFF_UP | IFF_BROADCAST | IFF_MULTICAST | (d->link_up ? IFF_RUNNING | IFF_LOWER_UP : 0);
 		nif->type = ARPHRD_ETHER;
 		nif->mtu = d->mtu;
-		nif->offload = (d->features & NETDEV_TX_CSUM) ? NETIF_CSUM_TX_TCP : 0;
+		nif->offload = ((d->features & NETDEV_TX_CSUM) ? NETIF_CSUM_TX_TCP : 0) |
+			       ((d->features & NETDEV_TSO) ? NETIF_TSO : 0);
 		memcpy(nif->hwaddr, d->mac, 6);
 		nif->output = ether_output;
 		nif->priv = d;

@@ -52,6 +52,13 @@ uint32_t ipv4_mtu_for(uint32_t dst)
 	return n->mtu > 65535 ? 65535 : n->mtu;
 }
 
+uint32_t ipv4_tso_max_for(uint32_t dst)
+{
+	uint32_t nh;
+	struct netif *n = route_lookup(dst, &nh);
+	return n && (n->offload & NETIF_TSO) ? 65535 - IP_HLEN : 0;
+}
+
 static void build_header(uint8_t *h, uint32_t tot, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t tos,
 			 uint8_t proto, uint32_t src, uint32_t dst)
 {
@@ -87,6 +94,16 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 	}
 	uint16_t id = ip_id++;
 	bool fits = p->len + IP_HLEN <= n->mtu;
+	if (p->gso_size && !fits && !(n->offload & NETIF_TSO)) {
+		/* TCP asked for TSO on a route whose interface cannot: never happens while routes stay put. */
+		ip_stats.OutDiscards++;
+		pkt_free(p);
+		return -EMSGSIZE;
+	}
+	if (p->gso_size && fits)
+		p->gso_size = 0;
+	else if (p->gso_size)
+		fits = true;   /* the NIC cuts it to the MTU */
 	if (p->csum_start) {
 		if (n->offload & NETIF_CSUM_TRUSTED) {
 			p->csum_ok = true;

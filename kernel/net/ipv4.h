@@ -28,6 +28,9 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 uint32_t ipv4_source_for(uint32_t dst);
 /* The MTU of the route to dst (0 when unreachable). */
 uint32_t ipv4_mtu_for(uint32_t dst);
+/* The largest IP payload a packet to dst may carry for the NIC to cut into
+ * MTU-sized TCP segments (TSO, pkt->gso_size); 0 when its interface cannot. */
+uint32_t ipv4_tso_max_for(uint32_t dst);
 /* Handles one received packet (data at the IP header); consumes p. */
 void ipv4_input(struct netif *nif, struct pkt *p);
 /* Expires stale reassemblies; returns the next deadline in ms (0 = none). */

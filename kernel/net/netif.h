@@ -20,6 +20,7 @@ struct pkt;
 /* netif->offload: who takes care of TCP/UDP checksums (net/l4csum.h). */
 #define NETIF_CSUM_TRUSTED 0x1   /* nobody: lo's packets never leave memory */
 #define NETIF_CSUM_TX_TCP  0x2   /* the device finishes partial TCP checksums */
+#define NETIF_TSO          0x4   /* and cuts TCP segments larger than the MTU (pkt->gso_size) */
 
 #define ARPHRD_ETHER    1
 #define ARPHRD_LOOPBACK 772

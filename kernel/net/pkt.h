@@ -27,6 +27,7 @@ struct pkt {
 	 * then). ipv4_output finishes it, or leaves it to a device that can. */
 	uint8_t *csum_start;
 	uint16_t csum_offset;
+	uint16_t gso_size;      /* sent TCP: payload bytes per wire segment when the NIC is to cut it (TSO) */
 	/* Received: the L4 checksum needs no check (lo, or the device checked it). */
 	bool csum_ok;
 	uint8_t buf[];
@@ -49,6 +50,7 @@ static inline struct pkt *pkt_alloc(uint32_t payload)
 	p->nh = NULL;
 	p->csum_start = NULL;
 	p->csum_offset = 0;
+	p->gso_size = 0;
 	p->csum_ok = false;
 	return p;
 }

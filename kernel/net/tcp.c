@@ -368,6 +368,8 @@ static void xmit(struct tcp_pcb *pcb, uint32_t seq, uint32_t len, uint8_t flags)
 	struct pkt *p = pkt_alloc(TCP_HLEN + olen + len);
 	if (!p)
 		return;
+	if (len > pcb->mss)
+		p->gso_size = (uint16_t)pcb->mss;
 	uint8_t *h = pkt_put(p, TCP_HLEN + olen + len);
 	if (len)
 		ring_copy_out(pcb->sbuf, pcb->scap, pcb->shead + (seq - pcb->snd_buf_seq), h + TCP_HLEN + olen, len);
@@ -468,7 +470,12 @@ void tcp_output(struct tcp_pcb *pcb)
 		uint32_t wnd = MIN(pcb->snd_wnd, pcb->cwnd + lt);
 		uint32_t inflight = pcb->snd_nxt - pcb->snd_una;
 		uint32_t usable = wnd > inflight ? wnd - inflight : 0;
-		uint32_t len = MIN(MIN(unsent, pcb->mss), usable);
+		uint32_t len = MIN(MIN(unsent, MAX(pcb->mss, pcb->tso_max)), usable);
+		/* A TSO segment carries whole mss pieces, except a tail that Nagle (or the lack of
+		 * more data) would let out on its own anyway (Linux's tcp_mss_split_point). */
+		if (len > pcb->mss && len % pcb->mss &&
+		    !(len == unsent && !pcb->cork && (pcb->nodelay || inflight == 0)))
+			len -= len % pcb->mss;
 		bool fin = pcb->fin_queued && off + len == pcb->slen;
 		if (len == 0 && !fin)
 			break;
@@ -797,6 +804,10 @@ static void negotiate(struct tcp_pcb *pcb, const struct seg *sg, bool we_offered
 	if (pcb->ts_ok)
 		mss -= 12;
 	pcb->mss = MAX(mss, 64u);
+	/* TSO: whole mss pieces below what one IP packet holds, headers and options included. */
+	uint32_t tso = ipv4_tso_max_for(pcb->raddr);
+	tso = tso > TCP_HLEN + 40 ? tso - TCP_HLEN - 40 : 0;
+	pcb->tso_max = tso >= 2 * pcb->mss ? tso - tso % pcb->mss : 0;
 	init_cwnd(pcb);
 }
 

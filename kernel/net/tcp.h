@@ -82,6 +82,7 @@ struct tcp_pcb {
 	uint32_t scap, shead, slen;
 	bool fin_queued;
 	uint32_t mss;                /* payload bytes per segment we send */
+	uint32_t tso_max;            /* payload bytes per segment the NIC cuts into mss pieces (0: no TSO) */
 	uint32_t cwnd, ssthresh, recover, dupacks;
 	bool in_recovery;
 	uint8_t snd_wscale, rcv_wscale;

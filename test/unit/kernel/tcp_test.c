@@ -25,6 +25,9 @@ uint64_t random_u64(void) { rnd = rnd * 6364136223846793005ULL + 144269504088896
 void tcp_timer_request(uint64_t deadline) {}
 static uint32_t mtu = 1500;
 uint32_t ipv4_mtu_for(uint32_t dst) { return mtu > 65535 ? 65535 : mtu; }
+static uint32_t tso_max, max_payload;
+static int gso_bad;
+uint32_t ipv4_tso_max_for(uint32_t dst) { return tso_max; }
 uint32_t ipv4_source_for(uint32_t dst) { return dst == 0x0a000002 ? 0x0a000001 : 0x0a000002; }
 static uint32_t notified;
 void tcp_notify(struct tcp_pcb *pcb, uint32_t ev) { notified |= ev; }
@@ -47,6 +50,12 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 	uint32_t doff = (uint32_t)(p->data[12] >> 4) * 4;
 	bool data = p->len > doff;
 	sent_count++;
+	uint32_t payload = p->len - doff;
+	if (payload > max_payload)
+		max_payload = payload;
+	/* A segment bigger than the MTU allows must be one for the NIC to cut, in pieces of mss. */
+	if (p->len + IP_HLEN > mtu && !(tso_max && p->gso_size && payload > p->gso_size))
+		gso_bad++;
 	/* As an interface without checksum offload would: tcp_input checks it. */
 	if (!p->csum_start) {
 		fprintf(stderr, "tcp sent a segment without a partial checksum\n");
@@ -555,6 +564,34 @@ static void test_loopback_mtu(void)
 	drop_all();
 }
 
+/* TSO: on an interface that cuts segments, the sender hands it up to 64 KiB at a time, the
+ * peer (which sees them whole, as after GRO) reassembles the stream; loss is still repaired. */
+static void test_tso(void)
+{
+	tso_max = 65535 - IP_HLEN;
+	max_payload = 0;
+	gso_bad = 0;
+	struct tcp_pcb *l = listener(90, 4), *s;
+	struct tcp_pcb *c = connect_pair(l, &s, 212992);
+	CHECK_EQ_INT("mss stays the wire's", c->mss, 1448);
+	CHECK("tso_max is whole segments under 64 KiB", c->tso_max && c->tso_max % c->mss == 0 && c->tso_max + 60 <= 65535,
+	      "tso_max %u", c->tso_max);
+	CHECK_EQ_INT("bulk 1 MiB over TSO", transfer(c, s, 1 << 20, 65536, 100000), 1 << 20);
+	CHECK("segments of many mss went out", max_payload >= 10 * c->mss, "largest payload %u", max_payload);
+	CHECK_EQ_INT("every oversized segment was marked for the NIC with gso_size = mss", gso_bad, 0);
+	uint64_t re0 = tcp_stats.RetransSegs;
+	drop_next_data = 1;
+	CHECK_EQ_INT("a lost TSO segment is repaired", transfer(c, s, 1 << 20, 65536, 100000), 1 << 20);
+	CHECK("and counted as retransmitted", tcp_stats.RetransSegs > re0, "RetransSegs did not move");
+	tso_max = 0;
+	tcp_abort(c);
+	tcp_close(c);
+	tcp_abort(s);
+	tcp_close(s);
+	tcp_close(l);
+	drop_all();
+}
+
 /* Both directions at once: the server echoes what it reads, the client
  * keeps writing while it reads the echo (the ABI echo test's pattern). */
 static void test_echo_bidirectional(void)
@@ -696,6 +733,7 @@ int main(void)
 	test_echo_bidirectional();
 	test_handshake_and_transfer();
 	test_loopback_mtu();
+	test_tso();
 	test_loss_recovery();
 	test_rto_values();
 	test_backlog_and_refused();
