@@ -105,6 +105,11 @@ int virtq_add(struct virtq *q, const uint64_t *pa, const uint32_t *len, int out,
 	return 0;
 }
 
+void virtq_no_interrupts(struct virtq *q)
+{
+	q->avail[0] |= 1;   /* VIRTQ_AVAIL_F_NO_INTERRUPT */
+}
+
 void virtq_kick(struct virtq *q)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

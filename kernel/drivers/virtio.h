@@ -75,6 +75,8 @@ struct virtq *virtq_create(struct virtio_dev *d, uint16_t idx, uint16_t max_size
  * the rest writable). Returns 0 or -ENOSPC. */
 int virtq_add(struct virtq *q, const uint64_t *pa, const uint32_t *len, int out, int n, void *cookie);
 void virtq_kick(struct virtq *q);
+/* Asks the device not to interrupt when it uses this queue's buffers (a hint it may ignore). */
+void virtq_no_interrupts(struct virtq *q);
 /* Returns the cookie of the next used chain (and its written length), or NULL. */
 void *virtq_get_used(struct virtq *q, uint32_t *len);
 void virtio_driver_ok(struct virtio_dev *d);

@@ -237,6 +237,9 @@ int virtio_net_probe(struct virtio_dev *d)
 	if (!n->rxq || !n->txq || !n->rx_mem || !n->tx_mem || !n->frame)
 		return -ENOMEM;
 	n->tx_lock = (struct spinlock)SPINLOCK_INIT;
+	/* Sent buffers come back when the next frame needs them or the receive thread runs: an
+	 * interrupt per transmitted frame would cost a wake-up and a switch each. */
+	virtq_no_interrupts(n->txq);
 	waitq_init(&n->rx_wq);
 	for (int i = 0; i < n->txq->size && i < TX_COUNT; i++)
 		n->tx_free[n->tx_nfree++] = n->tx_mem + i * TX_BUF;

@@ -1,0 +1,60 @@
+// A/B of two kernel builds on one app over TAP, interleaved (A B A B ...) so that the host's
+// drift hits both alike: each round boots the app on one kernel, warms it up with wrk, then
+// measures. For kernel changes whose effect is smaller than run-to-run noise (a few %).
+// Usage: node test/bench/ab-kernel.mjs <kernelA.elf> <kernelB.elf> [--app hello-http]
+//        [--rounds 3] [--warmup 20] [--duration 10] [--connections 32]
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { parseWrk, tapNamespace } from './http.mjs';
+import { appImage, TAP_NET } from './images.mjs';
+import { fmt, stats } from './stats.mjs';
+import { defaultMemory, startVm } from './vm.mjs';
+
+const run = promisify(execFile);
+
+async function wrk(netns, seconds, connections) {
+  const url = `http://${TAP_NET.guest}:8080/`;
+  const { stdout } = await run('ip', ['netns', 'exec', netns, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', url], { timeout: (seconds + 30) * 1000 });
+  return parseWrk(stdout);
+}
+
+export async function ab({ kernels, app = 'hello-http', rounds = 3, warmup = 20, duration = 10, connections = 32, log = console.log }) {
+  const netns = tapNamespace();
+  const { image } = await appImage(app, { tap: true });
+  const memoryMiB = defaultMemory(image);
+  const results = kernels.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < kernels.length; k++) {
+      process.env.UNIPACK_KERNEL = kernels[k];
+      const vm = startVm({ kind: 'unikernel', image, memoryMiB, tap: { netns, tap: TAP_NET.tap } });
+      try {
+        await vm.waitLine(/^READY$/, 60_000);
+        if (warmup) await wrk(netns, warmup, connections);
+        const w = await wrk(netns, duration, connections);
+        results[k].push(w);
+        log(`round ${r + 1} ${'AB'[k] ?? k} ${w.rps.toFixed(0)} req/s  p99 ${w.p99Ms?.toFixed(1)} ms  errors ${w.errors + w.non2xx}`);
+      } finally {
+        await vm.kill();
+      }
+    }
+  }
+  return kernels.map((kernel, k) => {
+    const s = { kernel, rps: stats(results[k].map((w) => w.rps)), p99Ms: stats(results[k].map((w) => w.p99Ms).filter((x) => x !== undefined)) };
+    log(`${'AB'[k] ?? k} ${kernel}: ${fmt(s.rps, ' req/s')}  p99 ${fmt(s.p99Ms, ' ms', 1)}`);
+    return s;
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const opt = (f, d) => {
+    const i = process.argv.indexOf(f);
+    return i > 0 ? process.argv[i + 1] : d;
+  };
+  const kernels = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+  if (kernels.length < 2) {
+    console.error('usage: node test/bench/ab-kernel.mjs <kernelA.elf> <kernelB.elf> [--app hello-http] [--rounds 3] [--warmup 20] [--duration 10] [--connections 32]');
+    process.exit(2);
+  }
+  await ab({ kernels, app: opt('--app', 'hello-http'), rounds: Number(opt('--rounds', 3)), warmup: Number(opt('--warmup', 20)), duration: Number(opt('--duration', 10)), connections: Number(opt('--connections', 32)) });
+}
