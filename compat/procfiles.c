@@ -34,10 +34,12 @@ static long gen_maps(char *buf, size_t size) { return vm_format_maps(buf, size);
 static long gen_stat(char *buf, size_t size)
 {
 	uint64_t cpu = time_cputime_ns(0);
+	struct thread *main = thread_find(1);   /* priority and nice are the main thread's, as on Linux */
+	int nice = main ? main->nice : 0;
 	return ksnprintf(buf, size,
-			 "1 (%.15s) R 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu 18446744073709551615 "
+			 "1 (%.15s) R 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 %d %d %d 0 0 %lu %lu 18446744073709551615 "
 			 "0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-			 comm(), clock_ticks(cpu), thread_count(), vm_size(), vm.pages_resident + vm.pages_file);
+			 comm(), clock_ticks(cpu), 20 + nice, nice, thread_count(), vm_size(), vm.pages_resident + vm.pages_file);
 }
 
 static long gen_statm(char *buf, size_t size)

@@ -56,6 +56,7 @@ static long do_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64
 	if (!t)
 		return -EAGAIN;
 	t->sigmask = parent->sigmask;
+	t->nice = parent->nice;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tid;
 	if ((flags & CLONE_PARENT_SETTID) && put_user(t->tid, (int *)parent_tid)) {

@@ -350,8 +350,58 @@ long sys_sched_getparam(int pid, int *param)
 
 long sys_sched_get_priority_max(int policy) { return (policy == 1 || policy == 2) ? 99 : (policy >= 0 && policy <= 5) ? 0 : -EINVAL; }
 long sys_sched_get_priority_min(int policy) { return (policy == 1 || policy == 2) ? 1 : (policy >= 0 && policy <= 5) ? 0 : -EINVAL; }
-long sys_getpriority(int which, int who) { return which < 0 || which > 2 ? -EINVAL : 20; }
-long sys_setpriority(int which, int who, int prio) { return which < 0 || which > 2 ? -EINVAL : 0; }
+/* Nice values are per thread, as on Linux: PRIO_PROCESS names one thread (0 = the caller; the
+ * process id is the main thread's tid), PRIO_PGRP and PRIO_USER name every thread (the one
+ * process group, the one user, both id 0 or 1). The raw getpriority returns 20 - nice, never
+ * negative; for several threads the highest. The app runs as root, so lowering is allowed. The
+ * scheduler keeps the value but does not weight slices by it yet. */
+enum { PRIO_PROCESS, PRIO_PGRP, PRIO_USER };
+
+static bool prio_names_all(int which, int who)
+{
+	return (which == PRIO_PGRP && (who == 0 || who == PID)) || (which == PRIO_USER && who == 0);
+}
+
+static struct thread *prio_thread(int which, int who)
+{
+	if (which != PRIO_PROCESS || who < 0)
+		return NULL;
+	struct thread *t = who == 0 ? current() : thread_find(who);
+	return t && t->user ? t : NULL;
+}
+
+long sys_getpriority(int which, int who)
+{
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	if (prio_names_all(which, who)) {
+		int best = 0;
+		for (struct thread *t = thread_first(); t; t = t->all_next)
+			if (t->user && t->state != THREAD_DEAD && 20 - t->nice > best)
+				best = 20 - t->nice;
+		return best;
+	}
+	struct thread *t = prio_thread(which, who);
+	return t ? 20 - t->nice : -ESRCH;
+}
+
+long sys_setpriority(int which, int who, int prio)
+{
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	int8_t nice = (int8_t)(prio < -20 ? -20 : prio > 19 ? 19 : prio);
+	if (prio_names_all(which, who)) {
+		for (struct thread *t = thread_first(); t; t = t->all_next)
+			if (t->user && t->state != THREAD_DEAD)
+				t->nice = nice;
+		return 0;
+	}
+	struct thread *t = prio_thread(which, who);
+	if (!t)
+		return -ESRCH;
+	t->nice = nice;
+	return 0;
+}
 
 long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {

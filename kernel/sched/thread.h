@@ -24,6 +24,7 @@ struct thread {
 	uint64_t fs_base;
 	int tid;
 	bool user;
+	int8_t nice;                  /* -20..19, per thread as on Linux (setpriority); not yet a weight */
 	volatile enum thread_state state;
 	struct thread *rq_next;       /* run queue link */
 	struct thread *all_next;      /* list of every thread */
