@@ -142,7 +142,7 @@ function markdown(d) {
   out.push('| packages | status | reason |', '|---|---|---|');
   for (const n of d.notRun) out.push(`| ${n.packages.join(', ')} | ${n.impossible === false ? 'not run' : '⛔ impossible'} | ${md(n.reason)} |`);
   out.push('', '## Packages\' own test suites', '');
-  out.push('Which packages\' own suites could run offline in the unikernel (they ship in the published tarball, or run with only devDependencies from the registry). Not run this round.', '');
+  out.push('Which packages\' own suites could run offline in the unikernel (they ship in the published tarball, or run with only devDependencies from the registry). Those marked *run* are in test/compat/suites/ (`npm run compat:suites`); their results, test by test against the host, are in [compat-own-suites.md](compat-own-suites.md).', '');
   out.push('| app | own test suite |', '|---|---|');
   for (const r of d.rows) out.push(`| ${r.app} | ${md(r.ownTests ?? '–')} |`);
   out.push('', '## Reproduce', '');
