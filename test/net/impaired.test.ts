@@ -81,7 +81,7 @@ describe(`TCP through a lossy, reordering, duplicating relay (${machine})`, () =
     mkdirSync(dir);
     cpSync(join(import.meta.dirname, 'apps', 'net-server'), dir, { recursive: true, filter: (s) => !s.includes('node_modules') && !s.includes('.unipack') });
     done = run({
-      dir, machine, accel: 'tcg', timeoutMs: 3_000_000, netns: ns.name, stop: stop.signal,
+      dir, machine, accel: 'tcg', timeoutMs: FULL ? 2 * Math.ceil(FULL / 20) * PATHS.length + 1_200_000 : 3_000_000, netns: ns.name, stop: stop.signal,
       network: { mode: 'dgram', local: `127.0.0.1:${QEMU_PORT}`, remote: `127.0.0.1:${RELAY_PORT}` },
       kernelArgs: `ip=${GUEST_ADDR}::${HOST_ADDR}:255.255.255.0`,
       stdout: out.stream, stderr: collector().stream, notes: collector().stream, reporter: createReporter({ quiet: true }),
@@ -106,7 +106,7 @@ describe(`TCP through a lossy, reordering, duplicating relay (${machine})`, () =
 
   test.each(PATHS)('$name: the body arrives intact each way, recovery is visible in the counters', async (p) => {
     await startRelay(p);
-    const limit = String(Math.max(600, Math.ceil(p.bytes / 20_000)));
+    const limit = String(Math.max(600, Math.ceil(p.bytes / 20_000)));   // per direction: ≥ 20 KB/s
     const before = retransSegs((await ns.run('curl', ['-sS', '-m', '120', '--retry', '5', `http://${GUEST_ADDR}:8080/snmp`])).stdout.toString());
     const file = join(work, `up-${p.seed}.bin`);
     const w = createWriteStream(file);
@@ -114,14 +114,15 @@ describe(`TCP through a lossy, reordering, duplicating relay (${machine})`, () =
     await new Promise((r) => w.end(r));
     const want = patternHash(p.bytes);
     const up = await ns.run('curl', ['-sS', '-m', limit, '--data-binary', `@${file}`, `http://${GUEST_ADDR}:8080/upload`], { timeoutMs: Number(limit) * 1000 + 30_000 });
+    expect(up.stdout.toString(), `curl upload: ${up.stderr.toString()}`).toMatch(/^\{/);
     expect(JSON.parse(up.stdout.toString())).toEqual({ bytes: p.bytes, sha256: want });
     const down = await ns.run('curl', ['-sS', '-m', limit, `http://${GUEST_ADDR}:8080/download?bytes=${p.bytes}`], { timeoutMs: Number(limit) * 1000 + 30_000 });
-    expect(createHash('sha256').update(down.stdout).digest('hex')).toBe(want);
+    expect(createHash('sha256').update(down.stdout).digest('hex'), `curl download: ${down.stderr.toString()}`).toBe(want);
     const after = retransSegs((await ns.run('curl', ['-sS', '-m', '120', '--retry', '5', `http://${GUEST_ADDR}:8080/snmp`])).stdout.toString());
     const stats = await stopRelay();
     expect(stats.toGuest!.dropped! + stats.toHost!.dropped!, JSON.stringify(stats)).toBeGreaterThan(0);
     if (p.dup) expect(stats.toGuest!.duplicated! + stats.toHost!.duplicated!).toBeGreaterThan(0);
     if (p.reorder) expect(stats.toGuest!.reordered! + stats.toHost!.reordered!).toBeGreaterThan(0);
     expect(after - before, `RetransSegs ${before} → ${after}; relay ${JSON.stringify(stats)}`).toBeGreaterThan(0);
-  }, 3_000_000);
+  }, FULL ? 2 * Math.ceil(FULL / 20) + 600_000 : 3_000_000);
 });

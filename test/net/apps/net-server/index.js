@@ -68,6 +68,9 @@ function serve(port) {
   udp.on('message', (m, r) => udp.send(Buffer.concat([Buffer.from('echo:'), m]), r.port, r.address));
   let up = 0;
   const ready = () => { if (++up === 3) console.log('READY'); };
+  // Node's 5-minute requestTimeout would answer 408 in the middle of a 100 MB upload over the
+  // lossy 200 ms path (~40 KB/s, 40 minutes): the transfer, not the request, is under test.
+  server.requestTimeout = 0;
   server.listen(port, '0.0.0.0', ready);
   tcp.listen(7001, '0.0.0.0', ready);
   udp.bind(7002, '0.0.0.0', ready);
