@@ -54,6 +54,8 @@ struct vnet {
 	struct waitq rx_wq;
 	volatile bool rx_pending;
 	uint8_t *frame;               /* gather buffer for merged rx */
+	struct thread *rx_thread;
+	bool kick_deferred;           /* the receive thread queued frames and owes the device a kick */
 };
 
 static void post_rx(struct vnet *n, uint8_t *buf)
@@ -142,7 +144,17 @@ static int vnet_xmit(struct netdev *nd, const void *frame, size_t len, const str
 		nd->stats.tx_dropped++;
 		return -ENOBUFS;
 	}
-	virtq_kick(n->txq);
+	/* Frames the receive thread sends while it works through a batch (ACKs, segments an
+	 * incoming ACK let out) share one kick at the end of the batch; it always pays it before
+	 * it sleeps, so no frame waits for a kick that never comes. Any other context kicks now,
+	 * and so does the receive thread once a quarter of the buffers is left (unkicked frames
+	 * are never given back). */
+	if (current() == n->rx_thread && n->tx_nfree >= TX_COUNT / 4) {
+		n->kick_deferred = true;
+	} else {
+		n->kick_deferred = false;
+		virtq_kick(n->txq);
+	}
 	nd->stats.tx_packets++;
 	nd->stats.tx_bytes += len;
 	spin_unlock_irqrestore(&n->tx_lock, f);
@@ -212,6 +224,12 @@ static void rx_thread(void *arg)
 		}
 		if (kicked)
 			virtq_kick(n->rxq);
+		f = spin_lock_irqsave(&n->tx_lock);
+		if (n->kick_deferred) {
+			n->kick_deferred = false;
+			virtq_kick(n->txq);
+		}
+		spin_unlock_irqrestore(&n->tx_lock, f);
 	}
 }
 
@@ -263,7 +281,8 @@ int virtio_net_probe(struct virtio_dev *d)
 	virtio_driver_ok(d);
 	virtq_kick(n->rxq);
 	netdev_register(&n->nd);
-	if (!thread_create_kernel("net-rx", rx_thread, n))
+	n->rx_thread = thread_create_kernel("net-rx", rx_thread, n);
+	if (!n->rx_thread)
 		return -ENOMEM;
 	char offload[48];
 	ksnprintf(offload, sizeof(offload), "%s%s%s%s", (n->nd.features & NETDEV_TX_CSUM) ? ",tx-csum" : "",
