@@ -129,6 +129,17 @@ static struct tcp_pcb *connect_pair(struct tcp_pcb *l, struct tcp_pcb **server, 
 	return c;
 }
 
+/* Aborts both ends of a pair, closes its listener and empties the wire. */
+static void teardown_pair(struct tcp_pcb *l, struct tcp_pcb *c, struct tcp_pcb *s)
+{
+	tcp_abort(c);
+	tcp_close(c);
+	tcp_abort(s);
+	tcp_close(s);
+	tcp_close(l);
+	drop_all();
+}
+
 static uint8_t *pattern(size_t n)
 {
 	uint8_t *b = malloc(n);
@@ -556,12 +567,7 @@ static void test_loopback_mtu(void)
 	CHECK_EQ_INT("lo bulk 1 MiB, reader 64 KiB", transfer(c, s, 1 << 20, 65536, 100000), 1 << 20);
 	CHECK_EQ_INT("lo bulk, reader 1 KiB", transfer(c, s, 200000, 1024, 100000), 200000);
 	mtu = 1500;
-	tcp_abort(c);
-	tcp_close(c);
-	tcp_abort(s);
-	tcp_close(s);
-	tcp_close(l);
-	drop_all();
+	teardown_pair(l, c, s);
 }
 
 /* TSO: on an interface that cuts segments, the sender hands it up to 64 KiB at a time, the
@@ -584,12 +590,7 @@ static void test_tso(void)
 	CHECK_EQ_INT("a lost TSO segment is repaired", transfer(c, s, 1 << 20, 65536, 100000), 1 << 20);
 	CHECK("and counted as retransmitted", tcp_stats.RetransSegs > re0, "RetransSegs did not move");
 	tso_max = 0;
-	tcp_abort(c);
-	tcp_close(c);
-	tcp_abort(s);
-	tcp_close(s);
-	tcp_close(l);
-	drop_all();
+	teardown_pair(l, c, s);
 }
 
 /* Both directions at once: the server echoes what it reads, the client
