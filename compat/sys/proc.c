@@ -12,6 +12,7 @@
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "lib/printf.h"
 #include "fs/fdtable.h"
 #include <stdint.h>
 
@@ -160,15 +161,63 @@ long sys_get_robust_list(int pid, uint64_t *head, uint64_t *len)
 	return 0;
 }
 
+/* Where the app's CPU time went, thread by thread (the busiest first): a `threads` record at
+ * exit, so a slow run can be read without a profiler. Threads that ended earlier (Node joins
+ * its V8 and libuv helpers before it exits) count only in ended_ms. */
+static void report_threads(void)
+{
+	enum { TOP = 8 };
+	struct thread *top[TOP];
+	uint64_t top_ns[TOP], rest_ns = 0;
+	int ntop = 0, live = 0;
+	for (struct thread *t = thread_first(); t; t = t->all_next) {
+		if (!t->user || t->state == THREAD_DEAD)
+			continue;
+		live++;
+		uint64_t ns = time_cputime_ns(t);
+		int i = ntop < TOP ? ntop++ : TOP;
+		if (i == TOP) {   /* full: replace the smallest if this one is bigger */
+			if (ns <= top_ns[TOP - 1]) {
+				rest_ns += ns;
+				continue;
+			}
+			rest_ns += top_ns[TOP - 1];
+			i = TOP - 1;
+		}
+		for (; i > 0 && top_ns[i - 1] < ns; i--) {
+			top[i] = top[i - 1];
+			top_ns[i] = top_ns[i - 1];
+		}
+		top[i] = t;
+		top_ns[i] = ns;
+	}
+	char list[320];
+	int len = 0;
+	for (int i = 0; i < ntop; i++) {
+		char name[16];   /* the app names its threads: keep the record parseable */
+		int k = 0;
+		for (const char *c = top[i]->name; *c && k < 15; c++)
+			name[k++] = (*c == '"' || *c == '\\' || *c == ';' || *c <= ' ') ? '_' : *c;
+		name[k] = 0;
+		len += ksnprintf(list + len, sizeof(list) - len, "%s%d %s %lums", i ? ";" : "", top[i]->tid, k ? name : "?",
+				 top_ns[i] / 1000000);
+	}
+	extern uint64_t sched_dead_runtime_tsc;
+	krecord("threads live=%d cpu=\"%s\" rest_ms=%lu ended_ms=%lu", live, list, rest_ns / 1000000,
+		tsc_to_ns(sched_dead_runtime_tsc) / 1000000);
+}
+
 __attribute__((noreturn)) void process_exit(int status)
 {
 	syscall_report_unsupported();
+	report_threads();
 	machine_exit(status);
 }
 
 __attribute__((noreturn)) void process_exit_signal(int sig, const char *detail)
 {
 	syscall_report_unsupported();
+	report_threads();
 	machine_exit_signal(sig, detail);
 }
 

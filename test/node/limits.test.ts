@@ -29,6 +29,11 @@ test(`allocating past the VM's memory: oom record, SIGKILL, exit 137, output kep
     expect(Number(oom!.fields.ram_kib), why).toBeLessThanOrEqual(256 * 1024);
     expect(guest.records.some((r) => r.event === 'signal' && r.fields.sig === '9'), why).toBe(true);
     expect(guest.records.some((r) => r.event === 'panic'), why).toBe(false);
+    // Where the CPU went, for whoever reads the log: the main thread (tid 1) first, with the
+    // milliseconds it spent filling the buffers.
+    const threads = guest.records.find((r) => r.event === 'threads');
+    expect(threads?.fields.cpu, why).toMatch(/^1 \S+ [1-9]\d*ms(;\d+ \S+ \d+ms)*$/);
+    expect(Number(threads!.fields.live), why).toBeGreaterThanOrEqual(1);
     // The app got at least to 64 MiB before the end, and said so on stdout.
     expect(guest.stdout, why).toMatch(/^holding 64 MiB$/m);
   } finally {
