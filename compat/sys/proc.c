@@ -13,6 +13,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "lib/printf.h"
+#include "core/profile.h"
 #include "fs/fdtable.h"
 #include <stdint.h>
 
@@ -211,6 +212,7 @@ __attribute__((noreturn)) void process_exit(int status)
 {
 	syscall_report_unsupported();
 	report_threads();
+	profile_report();
 	machine_exit(status);
 }
 
@@ -218,6 +220,7 @@ __attribute__((noreturn)) void process_exit_signal(int sig, const char *detail)
 {
 	syscall_report_unsupported();
 	report_threads();
+	profile_report();
 	machine_exit_signal(sig, detail);
 }
 

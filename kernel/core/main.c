@@ -3,6 +3,7 @@
  * ready record, then does what the command line asks. */
 #include "core/bootinfo.h"
 #include "core/log.h"
+#include "core/profile.h"
 #include "core/panic.h"
 #include "core/time.h"
 #include "core/selftest.h"
@@ -139,6 +140,7 @@ void kmain(uint64_t start_info_phys)
 	arch_syscall_init();
 	compat_init();
 	syscall_init();
+	profile_init();
 	irq_enable();
 	initrd_init(cmdline_has(&kernel_cmdline, "unipack.listinitrd"));
 	fs_init();

@@ -1,4 +1,5 @@
 #include "core/time.h"
+#include "core/profile.h"
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/lapic.h"
@@ -39,6 +40,8 @@ static void tick(struct trap_frame *f)
 {
 	timer_interrupts++;
 	jiffies = time_monotonic_ns() / (NSEC_PER_SEC / TIMER_HZ);
+	if (profile_on)
+		profile_sample(f);
 	if (tick_hook)
 		tick_hook();
 }

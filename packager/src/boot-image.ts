@@ -9,7 +9,7 @@ import { parseRecord } from './vm/kernel-log.js';
 import { memoryForImage } from './image/rootfs.js';
 import { defaultKernelPath } from './paths.js';
 import { logTail, runVm, type RunVmResult } from './vm/run-vm.js';
-import { sockoptSummary, unsupportedSummary } from './vm/kernel-log.js';
+import { profileSummary, sockoptSummary, unsupportedSummary } from './vm/kernel-log.js';
 import type { Accel, Machine } from './vm/qemu-args.js';
 import { frameData, framedStream, stdinHasData } from './vm/stdin.js';
 
@@ -36,6 +36,8 @@ export interface BootImageOptions {
   stdin?: StdinOption;
   /** `unipack.trace=syscalls`: every call in the kernel log. */
   trace?: boolean;
+  /** `unipack.profile`: the kernel samples the CPU on each tick; a summary line after the run. */
+  profile?: boolean;
   /** `unipack.inject=<syscall>:<errno>[:<nth>]` entries. */
   inject?: string[];
   /** Words appended to the kernel command line. */
@@ -66,10 +68,11 @@ export interface BootImageOptions {
 }
 
 /** The kernel command line for the options (host-side overrides and diagnostics only). */
-export function kernelCmdline(o: Pick<BootImageOptions, 'trace' | 'inject' | 'kernelArgs'> & { stdinMode: 'null' | 'framed' }): string {
+export function kernelCmdline(o: Pick<BootImageOptions, 'trace' | 'profile' | 'inject' | 'kernelArgs'> & { stdinMode: 'null' | 'framed' }): string {
   const words: string[] = [];
   if (o.stdinMode !== 'null') words.push(`unipack.stdin=${o.stdinMode}`);
   if (o.trace) words.push('unipack.trace=syscalls');
+  if (o.profile) words.push('unipack.profile');
   for (const i of o.inject ?? []) words.push(`unipack.inject=${i}`);
   words.push(...(o.kernelArgs ?? []));
   return words.join(' ');
@@ -226,6 +229,8 @@ export function printRunNotes(vm: RunVmResult, o: { notes?: NodeJS.WritableStrea
   if (summary) notes.write(`${summary}\n`);
   const opts = sockoptSummary(vm.records);
   if (opts) notes.write(`${opts}\n`);
+  const profile = profileSummary(vm.records);
+  if (profile) notes.write(`${profile}\n`);
 }
 
 /** The kernel's `oom` record as a sentence a user can act on. */

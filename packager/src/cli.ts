@@ -32,6 +32,8 @@ Options for run:
   -e, --env K=V          environment for the app (repeatable; over the manifest's env)
   --stdin                forward stdin even when it is a terminal
   --trace                log every system call (unipack.trace=syscalls); implies --verbose
+  --profile              sample the CPU each tick; after the run, one line says how much went
+                         to the app, to the kernel (its busiest functions) and to idle
   --inject SYSCALL:ERRNO make the kernel fail a call (e.g. openat:ENOENT), for tests
   --offline              use only the host's node or a cached runtime
   --kernel-only          boot the kernel without an image (kernel diagnostics)
@@ -65,8 +67,8 @@ Options for exec (before the program):
   --cwd <path>           working directory in the guest (created if missing; default /)
   -e, --env K=V          environment (default PATH and HOME only)
   --keep                 keep the image and kernel log, and say where
-  --trace, --inject, --stdin, --kernel, --kernel-args, --machine, --memory, --accel,
-  --timeout, --verbose   as for run
+  --trace, --profile, --inject, --stdin, --kernel, --kernel-args, --machine, --memory,
+  --accel, --timeout, --verbose   as for run
 
 Environment:
   UNIPACK_KERNEL         use this kernel ELF instead of the built one
@@ -83,6 +85,7 @@ const RUN_OPTIONS = {
   env: { type: 'string', short: 'e', multiple: true },
   stdin: { type: 'boolean' },
   trace: { type: 'boolean' },
+  profile: { type: 'boolean' },
   inject: { type: 'string', multiple: true },
   offline: { type: 'boolean' },
   netns: { type: 'string' },
@@ -110,6 +113,7 @@ const EXEC_OPTIONS = {
   env: { type: 'string', short: 'e', multiple: true },
   cwd: { type: 'string' },
   trace: { type: 'boolean' },
+  profile: { type: 'boolean' },
   inject: { type: 'string', multiple: true },
   stdin: { type: 'boolean' },
   keep: { type: 'boolean' },
@@ -267,6 +271,7 @@ export async function cli(argv: string[]): Promise<number> {
         ...(values.env ? { env: envPairs(values.env) } : {}),
         ...(appArgs.length ? { args: appArgs } : {}),
         trace: values.trace ?? false,
+        ...(values.profile ? { profile: true } : {}),
         inject: values.inject ?? [],
         offline: values.offline ?? false,
         ...(values.netns !== undefined ? { netns: values.netns } : {}),
@@ -326,6 +331,7 @@ export async function cli(argv: string[]): Promise<number> {
         ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
         files: filePairs(values.files),
         trace: values.trace ?? false,
+        ...(values.profile ? { profile: true } : {}),
         inject: values.inject ?? [],
         ...(values.kernel !== undefined ? { kernel: values.kernel } : {}),
         ...(values['kernel-args'] !== undefined ? { kernelArgs: values['kernel-args'].split(/\s+/).filter(Boolean) } : {}),

@@ -42,6 +42,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   stdin?: StdinOption;
   trace?: boolean;
+  /** `unipack.profile` (see run). */
+  profile?: boolean;
   inject?: string[];
   verbose?: boolean;
   /** Keep the work directory (image, kernel log) and report where it is. */
@@ -157,6 +159,7 @@ export async function exec(opts: ExecOptions): Promise<ExecResult> {
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         stdin: opts.stdin ?? 'ignore',
         trace: opts.trace ?? false,
+        ...(opts.profile ? { profile: true } : {}),
         inject: opts.inject ?? [],
         kernelArgs: opts.kernelArgs ?? [],
         verbose: opts.verbose ?? false,

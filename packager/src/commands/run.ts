@@ -42,6 +42,8 @@ export interface RunOptions {
   args?: string[];
   /** `unipack.trace=syscalls`. */
   trace?: boolean;
+  /** `unipack.profile`: a line after the run says where the CPU was (app, kernel functions, idle). */
+  profile?: boolean;
   inject?: string[];
   /** Only the host's node and cached runtimes. */
   offline?: boolean;
@@ -154,6 +156,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       stdin: opts.stdin ?? 'ignore',
       trace,
+      ...(opts.profile ? { profile: true } : {}),
       inject: opts.inject ?? [],
       kernelArgs,
       ports,

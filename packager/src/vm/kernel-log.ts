@@ -150,3 +150,19 @@ export class LineSplitter {
     this.pending = '';
   }
 }
+
+/** The kernel's `profile` record (unipack.profile) as one line: where the CPU was, by share. */
+export function profileSummary(records: readonly KernelRecord[]): string | undefined {
+  const r = records.find((rec) => rec.event === 'profile');
+  if (!r) return undefined;
+  const n = (k: string) => Number(r.fields[k] ?? 0);
+  const total = n('samples');
+  if (!total) return 'unipack: profile: no samples (the run was shorter than a tick)';
+  const pct = (x: number) => `${((100 * x) / total).toFixed(1)} %`;
+  const top = (r.fields.top ?? '').split(';').filter(Boolean).slice(0, 6).map((e) => {
+    const i = e.lastIndexOf(' ');
+    return `${e.slice(0, i)} ${pct(Number(e.slice(i + 1)))}`;
+  });
+  return `unipack: profile (${total} samples, 1 per ms of CPU): app ${pct(n('user'))}, kernel ${pct(n('kernel'))}` +
+    `${top.length ? ` (${top.join(', ')})` : ''}, idle ${pct(n('idle'))}`;
+}

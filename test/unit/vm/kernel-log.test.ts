@@ -9,6 +9,7 @@ import {
   unsupportedCalls,
   unsupportedSummary,
   sockoptSummary,
+  profileSummary,
 } from '../../../packager/src/vm/kernel-log.js';
 
 describe('parseRecord', () => {
@@ -111,6 +112,13 @@ describe('unsupported calls', () => {
     const recs = parseRecords('unipack: sockopt level=ip name=IP_ADD_MEMBERSHIP result=refused\nunipack: sockopt level=ip name=IP_PKTINFO result=ignored\n');
     expect(sockoptSummary(recs)).toBe('unipack: the app set socket options this kernel does not implement: IP_ADD_MEMBERSHIP (refused: ENOPROTOOPT), IP_PKTINFO (accepted, no effect)');
     expect(sockoptSummary(parseRecords('unipack: exit status=0'))).toBeUndefined();
+  });
+
+  test('profile: shares of the samples, the busiest kernel functions by name', () => {
+    const recs = parseRecords('unipack: profile samples=1000 idle=100 user=850 kernel=50 kernel_other=0 top="net_unlock 30;memset 20"\n');
+    expect(profileSummary(recs)).toBe('unipack: profile (1000 samples, 1 per ms of CPU): app 85.0 %, kernel 5.0 % (net_unlock 3.0 %, memset 2.0 %), idle 10.0 %');
+    expect(profileSummary(parseRecords('unipack: profile samples=0 idle=0 user=0 kernel=0 kernel_other=0 top=""'))).toMatch(/no samples/);
+    expect(profileSummary(parseRecords('unipack: exit status=0'))).toBeUndefined();
   });
 });
 
