@@ -8,7 +8,9 @@
 #define SLAB_MAGIC  0x51ab51abu
 #define LARGE_MAGIC 0x1a12e000u
 
-static const uint32_t class_size[] = { 16, 32, 64, 128, 256, 512, 1024 };
+/* 2016: two per page after the header, so a network packet (an MTU frame and its headroom,
+ * ~1.7 KiB) is half a slab page instead of a page of its own. */
+static const uint32_t class_size[] = { 16, 32, 64, 128, 256, 512, 1024, 2016 };
 #define NCLASS (sizeof(class_size) / sizeof(class_size[0]))
 
 struct page_hdr {
@@ -48,15 +50,17 @@ static void list_push(int c, struct page_hdr *h)
 
 static struct page_hdr *new_slab(int c)
 {
-	struct page_hdr *h = page_alloc(1);
+	struct page_hdr *h = page_alloc_uninit(1);
 	if (!h)
 		return 0;
 	h->magic = SLAB_MAGIC;
 	h->cls = c;
+	h->npages = 0;
+	h->inuse = 0;
+	h->next = h->prev = 0;
 	uint32_t sz = class_size[c];
-	uint32_t first = HDR > sz ? HDR : sz;   /* objects aligned to their size up to 64 */
-	if (sz < HDR)
-		first = HDR;
+	/* Power-of-two objects are aligned to their size; the others start after the header (64). */
+	uint32_t first = (sz & (sz - 1)) || sz < HDR ? HDR : sz;
 	h->capacity = (PAGE - first) / sz;
 	h->free = 0;
 	for (int i = h->capacity - 1; i >= 0; i--) {
@@ -76,7 +80,7 @@ void *kmalloc(size_t size)
 		if (size > (1ULL << 40))
 			return 0;
 		uint64_t n = (size + HDR + PAGE - 1) / PAGE;
-		struct page_hdr *h = page_alloc(n);
+		struct page_hdr *h = page_alloc_uninit(n);
 		if (!h)
 			return 0;
 		h->magic = LARGE_MAGIC;

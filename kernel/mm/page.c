@@ -4,13 +4,17 @@
 #include "arch/x86_64/layout.h"
 #include "lib/string.h"
 
-void *page_alloc(uint64_t n)
+void *page_alloc_uninit(uint64_t n)
 {
 	uint64_t pa = pmm_alloc_pages(n, 1);
-	if (!pa)
-		return 0;
-	void *p = phys_to_virt(pa);
-	memset(p, 0, n * PAGE_SIZE);
+	return pa ? phys_to_virt(pa) : 0;
+}
+
+void *page_alloc(uint64_t n)
+{
+	void *p = page_alloc_uninit(n);
+	if (p)
+		memset(p, 0, n * PAGE_SIZE);
 	return p;
 }
 

@@ -8,6 +8,7 @@ static uint64_t *bits;
 static uint64_t nframes;
 static uint64_t free_frames, ram_frames;
 static uint64_t cursor;   /* word index where the next single-page search starts */
+static uint64_t run_cursor;   /* frame where the next multi-page search starts */
 static struct spinlock lock = SPINLOCK_INIT;
 
 static inline bool test_bit(uint64_t f) { return bits[f / 64] >> (f % 64) & 1; }
@@ -99,6 +100,7 @@ void pmm_init(void *bitmap, const struct phys_range *ram, int nram, const struct
 		if (resv[j].end > resv[j].start)
 			free_frames -= mark_range(round_down(resv[j].start) / PAGE, round_up(resv[j].end) / PAGE, true);
 	cursor = 0;
+	run_cursor = 0;
 }
 
 uint64_t pmm_alloc_page(void)
@@ -122,6 +124,31 @@ uint64_t pmm_alloc_page(void)
 	return pa;
 }
 
+#define NO_RUN (~0ULL)
+
+/* The first run of n free frames in [from, to) starting at a multiple of align. Whole words of
+ * used frames are skipped 64 at a time: the old frame-by-frame scan from frame 0 over a busy
+ * low memory was 3 % of a server's CPU (a multi-page kmalloc per large packet). */
+static uint64_t find_run(uint64_t from, uint64_t to, uint64_t n, uint64_t align)
+{
+	for (uint64_t f = from; f + n <= to;) {
+		f = (f + align - 1) & ~(align - 1);
+		if (f + n > to)
+			break;
+		if (bits[f / 64] == ~0ULL) {
+			f = (f / 64 + 1) * 64;
+			continue;
+		}
+		uint64_t k = 0;
+		while (k < n && !test_bit(f + k))
+			k++;
+		if (k == n)
+			return f;
+		f += k + 1;
+	}
+	return NO_RUN;
+}
+
 uint64_t pmm_alloc_pages(uint64_t n, uint64_t align_pages)
 {
 	if (n == 0)
@@ -131,21 +158,16 @@ uint64_t pmm_alloc_pages(uint64_t n, uint64_t align_pages)
 	if (align_pages == 0)
 		align_pages = 1;
 	uint64_t flags = spin_lock_irqsave(&lock), pa = 0;
-	for (uint64_t f = 0; f + n <= nframes;) {
-		f = (f + align_pages - 1) & ~(align_pages - 1);
-		if (f + n > nframes)
-			break;
-		uint64_t k = 0;
-		while (k < n && !test_bit(f + k))
-			k++;
-		if (k == n) {
-			for (k = 0; k < n; k++)
-				set_bit(f + k);
-			free_frames -= n;
-			pa = f * PAGE;
-			break;
-		}
-		f += k + 1;
+	/* Next fit from where the last run ended, then from the start. */
+	uint64_t f = find_run(run_cursor, nframes, n, align_pages);
+	if (f == NO_RUN)
+		f = find_run(0, run_cursor + n < nframes ? run_cursor + n : nframes, n, align_pages);
+	if (f != NO_RUN) {
+		for (uint64_t k = 0; k < n; k++)
+			set_bit(f + k);
+		free_frames -= n;
+		run_cursor = f + n;
+		pa = f * PAGE;
 	}
 	spin_unlock_irqrestore(&lock, flags);
 	return pa;

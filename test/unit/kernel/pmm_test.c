@@ -57,6 +57,38 @@ int main(void)
 	CHECK_EQ_INT("too-big-run", pmm_alloc_pages(4000, 1), 0);
 	pmm_free_pages(run, 300);
 
+	/* Runs in fragmented memory: every page taken, then every frame whose number is a multiple
+	 * of 3 given back, so no run of two exists; then a gap of 5 frames high up and one of 3
+	 * low down. The search must find the gaps wherever its cursor stands, and nothing larger. */
+	got = 0;
+	for (uint64_t pa; (pa = pmm_alloc_page());)
+		pages[got++] = pa;
+	uint64_t top = 15 * MB, bottom = 2 * MB + 10 * 4096;   /* frames 3840 and 522: multiples of 3 */
+#define IN(pa, at, k) ((pa) >= (at) && (pa) < (at) + (k) * 4096)
+	for (uint64_t i = 0; i < got; i++)
+		if ((pages[i] / 4096) % 3 == 0)
+			pmm_free_page(pages[i]);
+	uint64_t two = pmm_alloc_pages(2, 1);
+	CHECK_EQ_INT("no-run-of-2-in-holes", two, 0);
+	for (uint64_t i = 0; i < got; i++)
+		if ((pages[i] / 4096) % 3 && (IN(pages[i], top, 5) || IN(pages[i], bottom, 3)))
+			pmm_free_page(pages[i]);
+	uint64_t pa_top = pmm_alloc_pages(5, 1);
+	CHECK_EQ_INT("run-of-5-found-high", pa_top, top);
+	uint64_t pa_bottom = pmm_alloc_pages(3, 1);
+	CHECK_EQ_INT("run-of-3-found-after-wrapping", pa_bottom, bottom);
+	uint64_t more = pmm_alloc_pages(3, 1);
+	CHECK_EQ_INT("nothing-larger", more, 0);
+	pmm_free_pages(pa_top, 5);
+	pmm_free_pages(pa_bottom, 3);
+	for (uint64_t i = 0; i < got; i++)
+		if ((pages[i] / 4096) % 3 && !IN(pages[i], top, 5) && !IN(pages[i], bottom, 3))
+			pmm_free_page(pages[i]);
+#undef IN
+	pmm_get_stats(&s);
+	CHECK_EQ_INT("all-free-after-fragmentation", s.free_bytes, n * 4096);
+	CHECK_EQ_INT("no-double-free", double_frees, 0);
+
 	pmm_free_page(3 * MB);
 	CHECK_EQ_INT("double-free-detected", double_frees, 1);
 	pmm_free_page(64 * MB);
