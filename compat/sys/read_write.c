@@ -3,6 +3,9 @@
  * file's position advances only by what reached the app (a fault midway
  * returns the bytes copied so far, as Linux does). */
 #include "compat/sys/fs_args.h"
+#include "compat/iobuf.h"
+
+_Static_assert(IO_CHUNK <= IO_BUF, "a chunk fits the thread's bounce buffer");
 
 struct iovec_k { uint64_t base, len; };
 _Static_assert(sizeof(struct iovec_k) == 16, "struct iovec is 16 bytes on x86-64");
@@ -29,7 +32,7 @@ static long do_read(struct file *f, char *ubuf, size_t n, int64_t off)
 	if (!positional && !f->ops->read)
 		return -EINVAL;
 	size_t cap = n < IO_CHUNK ? (n ? n : 1) : IO_CHUNK;
-	char *kbuf = kmalloc(cap);
+	char *kbuf = iobuf_get(cap);
 	if (!kbuf)
 		return -ENOMEM;
 	bool regular = is_regular(f);
@@ -55,7 +58,7 @@ static long do_read(struct file *f, char *ubuf, size_t n, int64_t off)
 		if ((size_t)r < chunk || !regular)
 			break;
 	} while (done < n);
-	kfree(kbuf);
+	iobuf_put(kbuf);
 	if (done)
 		return (long)done;
 	return r;
@@ -80,7 +83,7 @@ static long do_write(struct file *f, const char *ubuf, size_t n, int64_t off)
 	if (n == 0)
 		return 0;
 	size_t cap = n < IO_CHUNK ? n : IO_CHUNK;
-	char *kbuf = kmalloc(cap);
+	char *kbuf = iobuf_get(cap);
 	if (!kbuf)
 		return -ENOMEM;
 	size_t done = 0;
@@ -98,7 +101,7 @@ static long do_write(struct file *f, const char *ubuf, size_t n, int64_t off)
 		if ((size_t)r < chunk)
 			break;
 	}
-	kfree(kbuf);
+	iobuf_put(kbuf);
 	return done ? (long)done : r;
 }
 
@@ -196,7 +199,7 @@ static long vec_stream(struct file *f, const struct iovec_k *iov, int cnt, uint6
 	}
 	if (total > VEC_STREAM_MAX)
 		total = VEC_STREAM_MAX;
-	char *kbuf = kmalloc(total);
+	char *kbuf = iobuf_get(total);
 	if (!kbuf)
 		return -ENOMEM;
 	long r = 0;
@@ -218,7 +221,7 @@ static long vec_stream(struct file *f, const struct iovec_k *iov, int cnt, uint6
 			at += n;
 		}
 	}
-	kfree(kbuf);
+	iobuf_put(kbuf);
 	return r;
 }
 

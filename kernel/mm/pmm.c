@@ -8,7 +8,6 @@ static uint64_t *bits;
 static uint64_t nframes;
 static uint64_t free_frames, ram_frames;
 static uint64_t cursor;   /* word index where the next single-page search starts */
-static uint64_t run_cursor;   /* frame where the next multi-page search starts */
 static struct spinlock lock = SPINLOCK_INIT;
 
 static inline bool test_bit(uint64_t f) { return bits[f / 64] >> (f % 64) & 1; }
@@ -100,7 +99,6 @@ void pmm_init(void *bitmap, const struct phys_range *ram, int nram, const struct
 		if (resv[j].end > resv[j].start)
 			free_frames -= mark_range(round_down(resv[j].start) / PAGE, round_up(resv[j].end) / PAGE, true);
 	cursor = 0;
-	run_cursor = 0;
 }
 
 uint64_t pmm_alloc_page(void)
@@ -158,15 +156,13 @@ uint64_t pmm_alloc_pages(uint64_t n, uint64_t align_pages)
 	if (align_pages == 0)
 		align_pages = 1;
 	uint64_t flags = spin_lock_irqsave(&lock), pa = 0;
-	/* Next fit from where the last run ended, then from the start. */
-	uint64_t f = find_run(run_cursor, nframes, n, align_pages);
-	if (f == NO_RUN)
-		f = find_run(0, run_cursor + n < nframes ? run_cursor + n : nframes, n, align_pages);
+	/* First fit: runs come back from low memory again and again, so the guest touches (and
+	 * the host backs) no more RAM than it needs; next fit walked through all of it. */
+	uint64_t f = find_run(0, nframes, n, align_pages);
 	if (f != NO_RUN) {
 		for (uint64_t k = 0; k < n; k++)
 			set_bit(f + k);
 		free_frames -= n;
-		run_cursor = f + n;
 		pa = f * PAGE;
 	}
 	spin_unlock_irqrestore(&lock, flags);

@@ -128,5 +128,6 @@ void thread_free(struct thread *t)
 	spin_unlock_irqrestore(&threads_lock, f);
 	page_free(t->kstack, KSTACK_SIZE / 4096);
 	kfree(t->fpu_alloc);
+	kfree(t->iobuf);
 	kfree(t);
 }

@@ -24,7 +24,8 @@ struct thread {
 	uint64_t fs_base;
 	int tid;
 	bool user;
-	int8_t nice;                  /* -20..19, per thread as on Linux (setpriority); not yet a weight */
+	int8_t nice;
+	void *iobuf;                  /* compat/iobuf.c: the read/write bounce buffer, on first use */                  /* -20..19, per thread as on Linux (setpriority); not yet a weight */
 	volatile enum thread_state state;
 	struct thread *rq_next;       /* run queue link */
 	struct thread *all_next;      /* list of every thread */

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseWrk, tapNamespace } from './http.mjs';
 import { appImage, TAP_NET } from './images.mjs';
+import { rssMiB } from './memory.mjs';
 import { fmt, stats } from './stats.mjs';
 import { defaultMemory, startVm } from './vm.mjs';
 
@@ -32,16 +33,17 @@ export async function ab({ kernels, app = 'hello-http', rounds = 3, warmup = 20,
         await vm.waitLine(/^READY$/, 60_000);
         if (warmup) await wrk(netns, warmup, connections);
         const w = await wrk(netns, duration, connections);
+        w.rssMiB = rssMiB(vm.proc.pid);   // QEMU's host RSS: how much guest memory the kernel touched
         results[k].push(w);
-        log(`round ${r + 1} ${'AB'[k] ?? k} ${w.rps.toFixed(0)} req/s  p99 ${w.p99Ms?.toFixed(1)} ms  errors ${w.errors + w.non2xx}`);
+        log(`round ${r + 1} ${'AB'[k] ?? k} ${w.rps.toFixed(0)} req/s  p99 ${w.p99Ms?.toFixed(1)} ms  errors ${w.errors + w.non2xx}  QEMU RSS ${w.rssMiB?.toFixed(0)} MiB`);
       } finally {
         await vm.kill();
       }
     }
   }
   return kernels.map((kernel, k) => {
-    const s = { kernel, rps: stats(results[k].map((w) => w.rps)), p99Ms: stats(results[k].map((w) => w.p99Ms).filter((x) => x !== undefined)) };
-    log(`${'AB'[k] ?? k} ${kernel}: ${fmt(s.rps, ' req/s')}  p99 ${fmt(s.p99Ms, ' ms', 1)}`);
+    const s = { kernel, rps: stats(results[k].map((w) => w.rps)), p99Ms: stats(results[k].map((w) => w.p99Ms).filter((x) => x !== undefined)), rssMiB: stats(results[k].map((w) => w.rssMiB).filter((x) => x !== undefined)) };
+    log(`${'AB'[k] ?? k} ${kernel}: ${fmt(s.rps, ' req/s')}  p99 ${fmt(s.p99Ms, ' ms', 1)}  QEMU RSS ${fmt(s.rssMiB, ' MiB')}`);
     return s;
   });
 }

@@ -76,7 +76,7 @@ int main(void)
 	uint64_t pa_top = pmm_alloc_pages(5, 1);
 	CHECK_EQ_INT("run-of-5-found-high", pa_top, top);
 	uint64_t pa_bottom = pmm_alloc_pages(3, 1);
-	CHECK_EQ_INT("run-of-3-found-after-wrapping", pa_bottom, bottom);
+	CHECK_EQ_INT("run-of-3-found-low", pa_bottom, bottom);
 	uint64_t more = pmm_alloc_pages(3, 1);
 	CHECK_EQ_INT("nothing-larger", more, 0);
 	pmm_free_pages(pa_top, 5);
