@@ -146,7 +146,7 @@ function markdown(d) {
   out.push('| app | own test suite |', '|---|---|');
   for (const r of d.rows) out.push(`| ${r.app} | ${md(r.ownTests ?? '–')} |`);
   out.push('', '## Reproduce', '');
-  out.push('```', 'npm run compat                       # everything; rewrites this file', 'node test/compat/run.mjs ws express  # some apps; their rows are replaced', 'node test/compat/run.mjs --fast       # the subset npm test runs (test/compat/compat-fast.test.ts)', 'unipack run test/compat/apps/<name> --trace   # one app with every syscall logged', '```', '');
+  out.push('```', 'npm run compat                       # everything (then the own suites); rewrites this file', 'node test/compat/run.mjs ws express  # some apps; their rows are replaced', 'node test/compat/run.mjs --fast       # the subset npm test runs (test/compat/compat-fast.test.ts)', 'unipack run test/compat/apps/<name> --trace   # one app with every syscall logged', '```', '');
   return `${out.join('\n')}\n`;
 }
 
