@@ -8,6 +8,9 @@ static uint64_t *bits;
 static uint64_t nframes;
 static uint64_t free_frames, ram_frames;
 static uint64_t cursor;   /* word index where the next single-page search starts */
+#define HOT_MAX 512
+static uint64_t hot[HOT_MAX];   /* single frames freed lately, most recent last */
+static int nhot;
 static struct spinlock lock = SPINLOCK_INIT;
 
 static inline bool test_bit(uint64_t f) { return bits[f / 64] >> (f % 64) & 1; }
@@ -99,12 +102,25 @@ void pmm_init(void *bitmap, const struct phys_range *ram, int nram, const struct
 		if (resv[j].end > resv[j].start)
 			free_frames -= mark_range(round_down(resv[j].start) / PAGE, round_up(resv[j].end) / PAGE, true);
 	cursor = 0;
+	nhot = 0;
 }
 
 uint64_t pmm_alloc_page(void)
 {
 	uint64_t flags = spin_lock_irqsave(&lock);
 	uint64_t words = (nframes + 63) / 64, pa = 0;
+	/* Frames freed lately first (their bitmap bits are clear; a multi-page run may have taken
+	 * one since): they are warm in the caches and already backed by the host, where the
+	 * next-fit search walks into memory the guest never touched and the host RSS creeps up. */
+	while (nhot) {
+		uint64_t f = hot[--nhot];
+		if (!test_bit(f)) {
+			set_bit(f);
+			free_frames--;
+			spin_unlock_irqrestore(&lock, flags);
+			return f * PAGE;
+		}
+	}
 	for (uint64_t k = 0; k < words; k++) {
 		uint64_t w = (cursor + k) % words;
 		if (bits[w] == ~0ULL)
@@ -181,6 +197,8 @@ void pmm_free_pages(uint64_t pa, uint64_t n)
 		clear_bit(f);
 		free_frames++;
 	}
+	if (n == 1 && nhot < HOT_MAX)
+		hot[nhot++] = pa / PAGE;
 	spin_unlock_irqrestore(&lock, flags);
 }
 

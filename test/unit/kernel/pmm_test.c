@@ -50,6 +50,17 @@ int main(void)
 	pmm_get_stats(&s);
 	CHECK_EQ_INT("all-free-again", s.free_bytes, n * 4096);
 
+	/* A page just freed is the next one handed out (warm, already backed by the host). */
+	uint64_t a1 = pmm_alloc_page(), a2 = pmm_alloc_page(), a3 = pmm_alloc_page();
+	pmm_free_page(a2);
+	pmm_free_page(a1);
+	uint64_t b1 = pmm_alloc_page(), b2 = pmm_alloc_page();
+	CHECK("freed-pages-come-back-first", b1 == a1 && b2 == a2, "got %#llx %#llx, freed %#llx %#llx", (unsigned long long)b1,
+	      (unsigned long long)b2, (unsigned long long)a1, (unsigned long long)a2);
+	pmm_free_page(b1);
+	pmm_free_page(b2);
+	pmm_free_page(a3);
+
 	uint64_t run = pmm_alloc_pages(300, 256);
 	CHECK("run-aligned", run && run % (256 * 4096) == 0 && run >= 2 * MB, "run %#llx", (unsigned long long)run);
 	int crosses = run <= 5 * MB && run + 300 * 4096 > 5 * MB;
