@@ -17,7 +17,7 @@ test('npm run bench -- --smoke works', async () => {
   const j = JSON.parse(readFileSync(join(root, 'test', 'bench', 'results', 'latest.json'), 'utf8'));
   expect(j.smoke).toBe(true);
   expect(j.errors).toEqual({});
-  expect(Object.keys(j.parts).sort()).toEqual(['boot', 'build', 'http', 'memory', 'node-e', 'size', 'syscalls']);
+  expect(Object.keys(j.parts).sort()).toEqual(['boot', 'build', 'bulk', 'http', 'memory', 'node-e', 'size', 'syscalls']);
   const boot = j.parts.boot.sides;
   for (const side of ['unikernel', 'linux']) {
     expect(boot[side].appFirstLineMs.median).toBeGreaterThan(0);
@@ -28,6 +28,7 @@ test('npm run bench -- --smoke works', async () => {
   expect(j.parts.memory.sides.unikernel.floorMiB).toBeGreaterThan(0);
   for (const net of ['tap', 'user']) for (const side of ['host', 'unikernel', 'linux']) expect(j.parts.http.apps[net]['hello-http'][side].rps.median).toBeGreaterThan(0);
   expect(j.parts.syscalls.linux.getppid_ns).toBeGreaterThan(0);
+  for (const side of ['host', 'unikernel', 'linux']) for (const dir of ['up', 'down']) expect(j.parts.bulk[side][dir].median).toBeGreaterThan(0);
   expect(j.parts.size.rawBytes).toBeGreaterThan(0);
   expect(j.parts.build.coldMs.median).toBeGreaterThan(j.parts.build.warmMs.median);
   expect(j.parts.build.npmCiMs.median).toBeGreaterThan(0);
