@@ -3,7 +3,17 @@
 // (the benchmark harness in smoke mode, last). At most two workers: these machines have two
 // cores and a TCG guest keeps one busy. The ledger reporter prints per-suite time against
 // test/ledger.json and the `tests: N passed, N failed` line.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Every temporary directory a test makes lands under one root (os.tmpdir() honours TMPDIR, and
+// the workers inherit it) that goes away when the run ends: suites that never removed theirs
+// had filled this machine's disk (660 MB per tar-writer run, 200 MB per build test).
+const runTmp = mkdtempSync(join(tmpdir(), 'unipack-test-run-'));
+process.env.TMPDIR = runTmp;
+process.on('exit', () => rmSync(runTmp, { recursive: true, force: true }));
 
 // Boots whose assertions compare guest time with host time (the timer suite; the selftest,
 // which checks the timer rate): each runs in a group of its own, after everything else.

@@ -64,8 +64,11 @@ async function first200(vm, target, timeoutMs = 60_000) {
   throw new Error(`bench: no HTTP 200 within ${timeoutMs} ms\n${vm.tail()}`);
 }
 
-/** A network namespace with TAP_NET's tap for the TAP figures; removed at exit. */
+/** A network namespace with TAP_NET's tap for the TAP figures (one per process, shared by the
+ * parts that use it); removed at exit. */
+let tapNs;
 export function tapNamespace() {
+  if (tapNs) return tapNs;
   const ns = `unipack-bench-${process.pid}`;
   const ip = (...a) => execFileSync('ip', a, { stdio: ['ignore', 'ignore', 'pipe'] });
   ip('netns', 'add', ns);
@@ -74,6 +77,7 @@ export function tapNamespace() {
   ip('netns', 'exec', ns, 'ip', 'tuntap', 'add', 'dev', TAP_NET.tap, 'mode', 'tap');
   ip('netns', 'exec', ns, 'ip', 'addr', 'add', `${TAP_NET.host}/24`, 'dev', TAP_NET.tap);
   ip('netns', 'exec', ns, 'ip', 'link', 'set', TAP_NET.tap, 'up');
+  tapNs = ns;
   return ns;
 }
 

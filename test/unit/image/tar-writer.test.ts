@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { list } from 'tar';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../../packager/src/errors.js';
 import { entriesFromDir, paxRecord, writeImage, type ImageEntry } from '../../../packager/src/image/tar-writer.js';
 
@@ -13,6 +13,8 @@ const longName = `deep/${'n'.repeat(60)}/${'m'.repeat(60)}/file-with-a-long-name
 
 let work: string;
 let entries: ImageEntry[];
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));   // ~660 MB of tars
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'unipack-tar-'));
@@ -146,6 +148,7 @@ test('a hard link sorting before its target takes the data; the target becomes t
   ]);
   execFileSync('tar', ['-xf', out, '-C', work2]);
   expect(readFileSync(join(work2, 'b/x'), 'utf8')).toBe('data\n');
+  rmSync(work2, { recursive: true, force: true });
 });
 
 test('pax records count their own length', () => {
