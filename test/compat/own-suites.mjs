@@ -7,7 +7,7 @@
 // Usage: node test/compat/own-suites.mjs [pkg ...] [--docs-only]   (`npm run compat:suites`;
 //        needs `npm run build`; --docs-only rewrites the documents from the saved results)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPAT_DIR, ROOT } from './lib.mjs';
 
