@@ -8,26 +8,19 @@
 
 static long pages_out;
 
-void *page_alloc(uint64_t n)
+static void *pages(uint64_t n, int fill)
 {
 	void *p = aligned_alloc(4096, n * 4096);
 	if (p) {
-		memset(p, 0, n * 4096);
+		memset(p, fill, n * 4096);
 		pages_out += n;
 	}
 	return p;
 }
 
+void *page_alloc(uint64_t n) { return pages(n, 0); }
 /* Not zeroed, and filled with garbage so a test sees it if kmalloc relied on zeroes. */
-void *page_alloc_uninit(uint64_t n)
-{
-	void *p = aligned_alloc(4096, n * 4096);
-	if (p) {
-		memset(p, 0xa5, n * 4096);
-		pages_out += n;
-	}
-	return p;
-}
+void *page_alloc_uninit(uint64_t n) { return pages(n, 0xa5); }
 
 void page_free(void *p, uint64_t n)
 {
