@@ -9,7 +9,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-int virtio_negotiate(struct virtio_dev *d, uint64_t wanted)
+int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, const struct virtio_feature_dep *deps, int ndeps)
 {
 	const struct virtio_transport *t = d->t;
 	t->set_status(d, 0);
@@ -17,6 +17,15 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted)
 	t->set_status(d, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER);
 	uint64_t offered = t->get_features(d);
 	d->features = offered & (wanted | (1ULL << VIRTIO_F_VERSION_1));
+	/* Dropping one feature may orphan another: repeat until nothing changes. */
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = 0; i < ndeps; i++)
+			if ((d->features >> deps[i].feature & 1) && !(d->features >> deps[i].needs & 1)) {
+				d->features &= ~(1ULL << deps[i].feature);
+				changed = true;
+			}
+	}
 	t->set_features(d, d->features);
 	t->set_status(d, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
 	if (!(t->get_status(d) & VIRTIO_STATUS_FEATURES_OK)) {

@@ -66,9 +66,14 @@ struct virtio_transport {
 	void (*read_config)(struct virtio_dev *d, uint32_t off, void *buf, uint32_t len);
 };
 
+/* A feature the driver may only take together with another (the spec's
+ * dependencies, or the driver's own: big receive segments need merged buffers). */
+struct virtio_feature_dep { uint8_t feature, needs; };
+
 /* Feature negotiation: offers wanted & device features (VERSION_1 always
- * when the transport is modern). Returns 0 or -EIO. */
-int virtio_negotiate(struct virtio_dev *d, uint64_t wanted);
+ * when the transport is modern), minus any whose dependency did not make it.
+ * Returns 0 or -EIO. */
+int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, const struct virtio_feature_dep *deps, int ndeps);
 /* Allocates and registers queue idx with at most max_size entries. */
 struct virtq *virtq_create(struct virtio_dev *d, uint16_t idx, uint16_t max_size);
 /* Adds a chain of n buffers (physical addresses; the first 'out' are device-readable,

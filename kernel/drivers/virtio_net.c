@@ -238,7 +238,12 @@ int virtio_net_probe(struct virtio_dev *d)
 	uint64_t want = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MRG_RXBUF) |
 			(1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_TSO4) |
 			(1ULL << VIRTIO_NET_F_HOST_TSO4);
-	if (virtio_negotiate(d, want))
+	static const struct virtio_feature_dep deps[] = {
+		{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_CSUM },   /* virtio 1.2, 5.1.3.1 */
+		{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_MRG_RXBUF },    /* 64 KiB segments in 2 KiB buffers */
+		{ VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_CSUM },          /* virtio 1.2, 5.1.3.1 */
+	};
+	if (virtio_negotiate(d, want, deps, sizeof(deps) / sizeof(deps[0])))
 		return -EIO;
 	struct vnet *n = kzalloc(sizeof(*n));
 	if (!n)
@@ -272,7 +277,9 @@ int virtio_net_probe(struct virtio_dev *d)
 		n->nd.features |= NETDEV_TX_CSUM;
 	if (d->features & (1ULL << VIRTIO_NET_F_GUEST_CSUM))
 		n->nd.features |= NETDEV_RX_CSUM;
-	if ((d->features & (1ULL << VIRTIO_NET_F_HOST_TSO4)) && (d->features & (1ULL << VIRTIO_NET_F_CSUM)))
+	/* A TSO frame takes up to MAX_CHAIN buffers: with fewer than two frames' worth the ring
+	 * could never take one, and TCP would resend it forever. */
+	if ((d->features & (1ULL << VIRTIO_NET_F_HOST_TSO4)) && n->tx_nfree >= 2 * MAX_CHAIN)
 		n->nd.features |= NETDEV_TSO;
 	n->nd.link_up = true;
 	n->nd.xmit = vnet_xmit;

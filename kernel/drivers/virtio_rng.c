@@ -15,7 +15,7 @@ static void rng_irq(struct virtio_dev *d) { done = 1; }
 
 int virtio_rng_probe(struct virtio_dev *d)
 {
-	if (virtio_negotiate(d, 0))
+	if (virtio_negotiate(d, 0, NULL, 0))
 		return -EIO;
 	struct virtq *q = virtq_create(d, 0, 8);
 	if (!q)

@@ -93,17 +93,15 @@ int ipv4_output(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_
 		return -EMSGSIZE;
 	}
 	uint16_t id = ip_id++;
-	bool fits = p->len + IP_HLEN <= n->mtu;
-	if (p->gso_size && !fits && !(n->offload & NETIF_TSO)) {
+	if (p->gso_size && p->len + IP_HLEN <= n->mtu)
+		p->gso_size = 0;   /* small enough to go as it is */
+	if (p->gso_size && !(n->offload & NETIF_TSO)) {
 		/* TCP asked for TSO on a route whose interface cannot: never happens while routes stay put. */
 		ip_stats.OutDiscards++;
 		pkt_free(p);
 		return -EMSGSIZE;
 	}
-	if (p->gso_size && fits)
-		p->gso_size = 0;
-	else if (p->gso_size)
-		fits = true;   /* the NIC cuts it to the MTU */
+	bool fits = p->gso_size || p->len + IP_HLEN <= n->mtu;   /* with gso_size the NIC cuts it */
 	if (p->csum_start) {
 		if (n->offload & NETIF_CSUM_TRUSTED) {
 			p->csum_ok = true;
