@@ -3,27 +3,20 @@
 // measures. For kernel changes whose effect is smaller than run-to-run noise (a few %).
 // Usage: node test/bench/ab-kernel.mjs <kernelA.elf> <kernelB.elf> [--app hello-http]
 //        [--rounds 3] [--warmup 20] [--duration 10] [--connections 32]
-import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { parseWrk, tapNamespace } from './http.mjs';
+import { tapNamespace, wrk } from './http.mjs';
 import { appImage, TAP_NET } from './images.mjs';
 import { rssMiB } from './memory.mjs';
 import { fmt, stats } from './stats.mjs';
 import { defaultMemory, startVm } from './vm.mjs';
 
-const run = promisify(execFile);
 
-async function wrk(netns, seconds, connections) {
-  const url = `http://${TAP_NET.guest}:8080/`;
-  const { stdout } = await run('ip', ['netns', 'exec', netns, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', url], { timeout: (seconds + 30) * 1000 });
-  return parseWrk(stdout);
-}
 
 export async function ab({ kernels, app = 'hello-http', rounds = 3, warmup = 20, duration = 10, connections = 32, log = console.log }) {
   const netns = tapNamespace();
   const { image } = await appImage(app, { tap: true });
   const memoryMiB = defaultMemory(image);
+  const target = { url: `http://${TAP_NET.guest}:8080/`, netns };
   const results = kernels.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < kernels.length; k++) {
@@ -31,8 +24,8 @@ export async function ab({ kernels, app = 'hello-http', rounds = 3, warmup = 20,
       const vm = startVm({ kind: 'unikernel', image, memoryMiB, tap: { netns, tap: TAP_NET.tap } });
       try {
         await vm.waitLine(/^READY$/, 60_000);
-        if (warmup) await wrk(netns, warmup, connections);
-        const w = await wrk(netns, duration, connections);
+        if (warmup) await wrk(target, warmup, connections);
+        const w = await wrk(target, duration, connections);
         w.rssMiB = rssMiB(vm.proc.pid);   // QEMU's host RSS: how much guest memory the kernel touched
         results[k].push(w);
         log(`round ${r + 1} ${'AB'[k] ?? k} ${w.rps.toFixed(0)} req/s  p99 ${w.p99Ms?.toFixed(1)} ms  errors ${w.errors + w.non2xx}  QEMU RSS ${w.rssMiB?.toFixed(0)} MiB`);

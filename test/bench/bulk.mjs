@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { tapNamespace } from './http.mjs';
 import { appImage, appSource, linuxImage, TAP_NET } from './images.mjs';
 import { fmt, stats } from './stats.mjs';
-import { attempt, defaultMemory, freePort, linuxMemory, startVm } from './vm.mjs';
+import { attempt, defaultMemory, linuxMemory, startVm, withHostServer } from './vm.mjs';
 
 const run = promisify(execFile);
 
@@ -51,19 +51,8 @@ async function vmSide(kind, files, memoryMiB, o) {
   }
 }
 
-async function hostSide(nodePath, o) {
-  const port = await freePort();
-  const { spawn } = await import('node:child_process');
-  const p = spawn(nodePath, ['server.js'], { cwd: appSource('bulk'), env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    await new Promise((res, rej) => {
-      p.stdout.on('data', (b) => b.toString().includes('READY') && res());
-      p.once('exit', (c) => rej(new Error(`bench: host bulk server exited ${c}`)));
-    });
-    return await measure({ base: `http://127.0.0.1:${port}` }, o);
-  } finally {
-    p.kill('SIGKILL');
-  }
+function hostSide(nodePath, o) {
+  return withHostServer(nodePath, appSource('bulk'), {}, (port) => measure({ base: `http://127.0.0.1:${port}` }, o));
 }
 
 export async function bench({ runs = 3, mb = 100, log = console.log } = {}) {

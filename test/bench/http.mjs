@@ -6,7 +6,7 @@
 // of JIT code: ~30 s before numbers settle), then `runs` wrk runs of `duration` s; req/s, p50 and
 // p99 as median (min–max). Then the steady-state host RSS of QEMU (and of host node).
 // Usage: node test/bench/http.mjs [--smoke] [--runs N] [--duration s] [--warmup s] [--networks tap,user]
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { appImage, httpApps, linuxImage, TAP_NET } from './images.mjs';
 import { rssMiB } from './memory.mjs';
 import { fmt, stats } from './stats.mjs';
-import { attempt, defaultMemory, freePort, linuxMemory, startVm } from './vm.mjs';
+import { attempt, defaultMemory, freePort, linuxMemory, startVm, withHostServer } from './vm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -45,8 +45,8 @@ function inNs(target, cmd, args) {
   return target.netns ? ['ip', ['netns', 'exec', target.netns, cmd, ...args]] : [cmd, args];
 }
 
-async function wrk(target, seconds) {
-  const [cmd, args] = inNs(target, 'wrk', ['-t1', '-c32', `-d${seconds}s`, '--timeout', '10s', '--latency', target.url]);
+export async function wrk(target, seconds, connections = 32) {
+  const [cmd, args] = inNs(target, 'wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', target.url]);
   const { stdout } = await run(cmd, args, { timeout: (seconds + 30) * 1000 });
   return parseWrk(stdout);
 }
@@ -118,17 +118,7 @@ async function ensureDeps(app) {
 
 async function hostSide(app, nodePath, o) {
   await ensureDeps(app);
-  const port = await freePort();
-  const p = spawn(nodePath, ['server.js'], { cwd: join(root, 'examples', app), env: { ...process.env, PORT: String(port), NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    await new Promise((res, rej) => {
-      p.stdout.on('data', (b) => b.toString().includes('READY') && res());
-      p.once('exit', (c) => rej(new Error(`bench: host ${app} exited ${c}`)));
-    });
-    return { accel: 'none', ...(await measure(local(port), p.pid, o)) };
-  } finally {
-    p.kill('SIGKILL');
-  }
+  return withHostServer(nodePath, join(root, 'examples', app), { NODE_ENV: 'production' }, async (port, pid) => ({ accel: 'none', ...(await measure(local(port), pid, o)) }));
 }
 
 export async function bench({ runs = 5, duration = 10, warmup = 30, networks = ['tap', 'user'], log = console.log } = {}) {

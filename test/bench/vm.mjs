@@ -174,3 +174,19 @@ export async function attempt(label, failures, fn, tries = 2) {
     }
   }
 }
+
+/** Runs `node server.js` in dir on the host with PORT set, waits for READY, gives fn the port and
+ * the pid, and kills the server afterwards (the host baseline of the http and bulk parts). */
+export async function withHostServer(nodePath, dir, env, fn) {
+  const port = await freePort();
+  const p = spawn(nodePath, ['server.js'], { cwd: dir, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise((res, rej) => {
+      p.stdout.on('data', (b) => b.toString().includes('READY') && res());
+      p.once('exit', (c) => rej(new Error(`bench: host server in ${dir} exited ${c}`)));
+    });
+    return await fn(port, p.pid);
+  } finally {
+    p.kill('SIGKILL');
+  }
+}
