@@ -13,6 +13,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "lib/printf.h"
+#include "lib/topn.h"
 #include "core/profile.h"
 #include "fs/fdtable.h"
 #include <stdint.h>
@@ -168,39 +169,25 @@ long sys_get_robust_list(int pid, uint64_t *head, uint64_t *len)
 static void report_threads(void)
 {
 	enum { TOP = 8 };
-	struct thread *top[TOP];
+	const void *top[TOP];
 	uint64_t top_ns[TOP], rest_ns = 0;
 	int ntop = 0, live = 0;
 	for (struct thread *t = thread_first(); t; t = t->all_next) {
 		if (!t->user || t->state == THREAD_DEAD)
 			continue;
 		live++;
-		uint64_t ns = time_cputime_ns(t);
-		int i = ntop < TOP ? ntop++ : TOP;
-		if (i == TOP) {   /* full: replace the smallest if this one is bigger */
-			if (ns <= top_ns[TOP - 1]) {
-				rest_ns += ns;
-				continue;
-			}
-			rest_ns += top_ns[TOP - 1];
-			i = TOP - 1;
-		}
-		for (; i > 0 && top_ns[i - 1] < ns; i--) {
-			top[i] = top[i - 1];
-			top_ns[i] = top_ns[i - 1];
-		}
-		top[i] = t;
-		top_ns[i] = ns;
+		rest_ns += topn_offer(top_ns, top, &ntop, TOP, time_cputime_ns(t), t);
 	}
 	char list[320];
 	int len = 0;
 	for (int i = 0; i < ntop; i++) {
+		const struct thread *t = top[i];
 		char name[16];   /* the app names its threads: keep the record parseable */
 		int k = 0;
-		for (const char *c = top[i]->name; *c && k < 15; c++)
+		for (const char *c = t->name; *c && k < 15; c++)
 			name[k++] = (*c == '"' || *c == '\\' || *c == ';' || *c <= ' ') ? '_' : *c;
 		name[k] = 0;
-		len += ksnprintf(list + len, sizeof(list) - len, "%s%d %s %lums", i ? ";" : "", top[i]->tid, k ? name : "?",
+		len += ksnprintf(list + len, sizeof(list) - len, "%s%d %s %lums", i ? ";" : "", t->tid, k ? name : "?",
 				 top_ns[i] / 1000000);
 	}
 	extern uint64_t sched_dead_runtime_tsc;

@@ -6,6 +6,7 @@
 #include "lib/cmdline.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/topn.h"
 
 #define SLOTS 4096   /* distinct kernel RIPs kept; more count as "other" */
 
@@ -53,7 +54,7 @@ void profile_report(void)
 		slot[i].rip -= names[i] ? off : 0;
 	}
 	enum { TOP = 10 };
-	const char *top_name[TOP];
+	const void *top_name[TOP];
 	uint64_t top_n[TOP];
 	int ntop = 0;
 	for (int i = 0; i < SLOTS; i++) {
@@ -66,25 +67,12 @@ void profile_report(void)
 				slot[j].rip = 0;
 			}
 		slot[i].rip = 0;
-		int k;
-		if (ntop < TOP) {
-			k = ntop++;
-		} else {
-			if (n <= top_n[TOP - 1])
-				continue;
-			k = TOP - 1;   /* replaces the smallest */
-		}
-		for (; k > 0 && top_n[k - 1] < n; k--) {
-			top_name[k] = top_name[k - 1];
-			top_n[k] = top_n[k - 1];
-		}
-		top_name[k] = names[i] ? names[i] : "?";
-		top_n[k] = n;
+		topn_offer(top_n, top_name, &ntop, TOP, n, names[i] ? names[i] : "?");
 	}
 	char list[400];
 	int len = 0;
 	for (int i = 0; i < ntop && len < (int)sizeof(list) - 64; i++)
-		len += ksnprintf(list + len, sizeof(list) - len, "%s%s %lu", i ? ";" : "", top_name[i], top_n[i]);
+		len += ksnprintf(list + len, sizeof(list) - len, "%s%s %lu", i ? ";" : "", (const char *)top_name[i], top_n[i]);
 	krecord("profile samples=%lu idle=%lu user=%lu kernel=%lu kernel_other=%lu top=\"%s\"", idle + user + kernel,
 		idle, user, kernel, other, list);
 }

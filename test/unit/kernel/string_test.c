@@ -1,5 +1,6 @@
 /* kernel/lib/string.c (built with k_ names) against the C library. */
 #include "check.h"
+#include "lib/topn.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,22 @@ int parse_u64(const char *s, size_t len, unsigned long long *out);
 
 static int sign(int v) { return (v > 0) - (v < 0); }
 
+/* lib/topn.h: the 3 largest of a stream, largest first; what falls out sums to the rest. */
+static void test_topn(void)
+{
+	uint64_t vals[] = { 5, 1, 9, 7, 7, 2, 10 }, val[3], rest = 0;
+	const void *item[3];
+	int n = 0;
+	for (int i = 0; i < 7; i++)
+		rest += topn_offer(val, item, &n, 3, vals[i], &vals[i]);
+	CHECK("topn keeps 10 9 7", n == 3 && val[0] == 10 && val[1] == 9 && val[2] == 7 && item[0] == &vals[6],
+	      "n %d: %llu %llu %llu", n, (unsigned long long)val[0], (unsigned long long)val[1], (unsigned long long)val[2]);
+	CHECK_EQ_INT("topn: the rest sums what fell out", rest, 5 + 1 + 7 + 2);
+}
+
 int main(void)
 {
+	test_topn();
 	unsigned char a[300], b[300], c[300];
 	srand(1);
 	int ok = 1;
